@@ -1,0 +1,347 @@
+import * as pulumi from "@pulumi/pulumi";
+import { closest, distance } from "fastest-levenshtein";
+import { z } from "zod";
+import type { DuplicateStorageArgs } from "./duplicateStorage";
+
+/** How the table is billed. */
+export const BILLING_MODES = ["PROVISIONED", "PAY_PER_REQUEST"] as const;
+export type BillingMode = (typeof BILLING_MODES)[number];
+
+/**
+ * Versions of `iglu:com.snowplowanalytics.snowplow.storage/amazon_dynamodb_config` that the
+ * program can emit. `1-0-1` carries static keys only, so it needs `createShredderUser`.
+ */
+export const SHREDDER_CONFIG_FORMATS = ["2-0-0", "1-0-1"] as const;
+export type ShredderConfigFormat = (typeof SHREDDER_CONFIG_FORMATS)[number];
+
+/** The user's settings, one per config key, with every default applied. */
+export type DedupSettings = Required<Omit<DuplicateStorageArgs, "writeCapacity" | "readCapacity">> &
+  Pick<DuplicateStorageArgs, "writeCapacity" | "readCapacity">;
+
+/** Capacity units a provisioned table gets when its key is not set. */
+export const DEFAULT_WRITE_CAPACITY = 100;
+/** The console's default read capacity, which the setup guide leaves as it is. */
+export const DEFAULT_READ_CAPACITY = 5;
+/** Highest per-table capacity AWS allows without a quota increase. */
+export const MAX_CAPACITY = 40000;
+
+/** Defaults of every key whose default does not depend on other keys or on the stack. */
+export const DEFAULTS = {
+  billingMode: "PROVISIONED",
+  allowTableManagement: false,
+  attachToRoles: [],
+  attachToUsers: [],
+  attachToGroups: [],
+  createShredderUser: false,
+  shredderConfigFormat: "2-0-0",
+  pointInTimeRecovery: false,
+  deletionProtection: false,
+  protect: false,
+  tags: {},
+} as const satisfies Partial<DedupSettings>;
+
+/** The default table name for a stack. */
+export function defaultTableName(stack: string): string {
+  return `snowplow-deduplication-${stack}`;
+}
+
+/** The default policy name for a table. */
+export function defaultPolicyName(tableName: string): string {
+  return `${tableName}-shredder`;
+}
+
+type Kind = "string" | "integer" | "boolean" | "list" | "map";
+
+const TABLE_NAME = "3 to 255 characters of A-Z, a-z, 0-9, '_', '.' and '-'";
+const IAM_CHARS = "A-Z, a-z, 0-9 and '+=,.@_-'";
+const CAPACITY = `a whole number from 1 to ${MAX_CAPACITY}`;
+const BOOLEAN = "true or false";
+
+/** What each config key holds, as the engine hands it over (a string) and as allowed text. */
+export const CONFIG_KEYS: Readonly<Record<keyof DedupSettings, { kind: Kind; allowed: string }>> =
+  {
+    tableName: { kind: "string", allowed: TABLE_NAME },
+    billingMode: { kind: "string", allowed: `one of ${BILLING_MODES.join(", ")}` },
+    writeCapacity: { kind: "integer", allowed: CAPACITY },
+    readCapacity: { kind: "integer", allowed: CAPACITY },
+    allowTableManagement: { kind: "boolean", allowed: BOOLEAN },
+    policyName: { kind: "string", allowed: `1 to 128 characters of ${IAM_CHARS}` },
+    attachToRoles: { kind: "list", allowed: "a list of IAM role names" },
+    attachToUsers: { kind: "list", allowed: "a list of IAM user names" },
+    attachToGroups: { kind: "list", allowed: "a list of IAM group names" },
+    createShredderUser: { kind: "boolean", allowed: BOOLEAN },
+    shredderConfigFormat: {
+      kind: "string",
+      allowed: `one of ${SHREDDER_CONFIG_FORMATS.join(", ")}`,
+    },
+    pointInTimeRecovery: { kind: "boolean", allowed: BOOLEAN },
+    deletionProtection: { kind: "boolean", allowed: BOOLEAN },
+    protect: { kind: "boolean", allowed: BOOLEAN },
+    tags: { kind: "map", allowed: "a map of tag keys to string values" },
+  };
+
+/** Quotes a value for an error message the way a user would have written it. */
+export function quote(value: unknown): string {
+  return `'${typeof value === "string" ? value : JSON.stringify(value)}'`;
+}
+
+function mustBe(key: string, allowed: string, value: unknown): string {
+  return `${key} must be ${allowed}, got ${quote(value)}`;
+}
+
+/** A zod error map that produces our one message for a key, whatever check failed. */
+function rule(key: string, allowed: string) {
+  return { error: (issue: { input?: unknown }) => mustBe(key, allowed, issue.input) };
+}
+
+function iamName(key: string, what: string, max: number) {
+  const allowed = `${what} of 1 to ${max} characters of ${IAM_CHARS}`;
+  return z
+    .array(z.string())
+    .superRefine((names, ctx) => {
+      const seen = new Map<string, number>();
+      names.forEach((name, i) => {
+        const where = `${key}[${i}]`;
+        if (!new RegExp(`^[\\w+=,.@-]{1,${max}}$`).test(name)) {
+          const hint = name.startsWith("arn:") ? ` (give the ${what}'s name, not its ARN)` : "";
+          ctx.addIssue({ code: "custom", message: mustBe(where, allowed, name) + hint });
+        }
+        // IAM names are unique regardless of case, so two spellings are one principal.
+        const first = seen.get(name.toLowerCase());
+        if (first !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            message: `${where} repeats ${key}[${first}] (IAM names ignore case), got ${quote(name)}`,
+          });
+        } else {
+          seen.set(name.toLowerCase(), i);
+        }
+      });
+    });
+}
+
+/** AWS tag rules shared by DynamoDB and IAM. */
+const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const MAX_TAGS = 50;
+
+const tagMap = z.record(z.string(), z.string()).superRefine((tags, ctx) => {
+  const entries = Object.entries(tags);
+  if (entries.length > MAX_TAGS) {
+    ctx.addIssue({
+      code: "custom",
+      message: `tags must hold at most ${MAX_TAGS} tags, got ${entries.length}`,
+    });
+  }
+  for (const [key, value] of entries) {
+    if (key.length < 1 || key.length > 128 || !TAG_CHARS.test(key)) {
+      ctx.addIssue({
+        code: "custom",
+        message: mustBe(
+          "each tags key",
+          "1 to 128 letters, digits, spaces or '_.:/=+-@'",
+          key,
+        ),
+      });
+    } else if (key.toLowerCase().startsWith("aws:")) {
+      ctx.addIssue({
+        code: "custom",
+        message: `tags key ${quote(key)} is not allowed: the 'aws:' prefix is reserved for AWS`,
+      });
+    }
+    if (value.length > 256 || !TAG_CHARS.test(value)) {
+      ctx.addIssue({
+        code: "custom",
+        message: mustBe(`tags.${key}`, "0 to 256 letters, digits, spaces or '_.:/=+-@'", value),
+      });
+    }
+  }
+});
+
+const capacity = (key: string) =>
+  z
+    .number(rule(key, CAPACITY))
+    .int(rule(key, CAPACITY))
+    .min(1, rule(key, CAPACITY))
+    .max(MAX_CAPACITY, rule(key, CAPACITY));
+
+const settingsSchema = z
+  .object({
+    tableName: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, rule("tableName", TABLE_NAME)),
+    billingMode: z.enum(BILLING_MODES, rule("billingMode", CONFIG_KEYS.billingMode.allowed)),
+    writeCapacity: capacity("writeCapacity").optional(),
+    readCapacity: capacity("readCapacity").optional(),
+    allowTableManagement: z.boolean(),
+    policyName: z.string().regex(/^[\w+=,.@-]{1,128}$/, rule("policyName", CONFIG_KEYS.policyName.allowed)),
+    attachToRoles: iamName("attachToRoles", "role name", 64),
+    attachToUsers: iamName("attachToUsers", "user name", 64),
+    attachToGroups: iamName("attachToGroups", "group name", 128),
+    createShredderUser: z.boolean(),
+    shredderConfigFormat: z.enum(
+      SHREDDER_CONFIG_FORMATS,
+      rule("shredderConfigFormat", CONFIG_KEYS.shredderConfigFormat.allowed),
+    ),
+    pointInTimeRecovery: z.boolean(),
+    deletionProtection: z.boolean(),
+    protect: z.boolean(),
+    tags: tagMap,
+  })
+  .strict();
+
+/**
+ * Applies defaults to settings and checks them. Pure: the same input always gives the same
+ * answer, and nothing is declared.
+ *
+ * @returns the complete settings, or every problem found, one message each.
+ */
+export function resolveSettings(
+  input: DuplicateStorageArgs,
+  stack: string,
+): { settings: DedupSettings; problems: [] } | { settings?: undefined; problems: string[] } {
+  const tableName = input.tableName ?? defaultTableName(stack);
+  const billingMode = input.billingMode ?? DEFAULTS.billingMode;
+  const provisioned = billingMode === "PROVISIONED";
+  const problems: string[] = [];
+
+  if (!provisioned) {
+    for (const key of ["writeCapacity", "readCapacity"] as const) {
+      if (input[key] !== undefined) {
+        problems.push(
+          `${key} is only allowed with billingMode PROVISIONED, got ${quote(input[key])} ` +
+            `with billingMode ${quote(billingMode)}: remove ${key} or set billingMode to PROVISIONED`,
+        );
+      }
+    }
+  }
+
+  const candidate = {
+    ...DEFAULTS,
+    ...input,
+    tableName,
+    billingMode,
+    writeCapacity: provisioned ? (input.writeCapacity ?? DEFAULT_WRITE_CAPACITY) : undefined,
+    readCapacity: provisioned ? (input.readCapacity ?? DEFAULT_READ_CAPACITY) : undefined,
+    policyName: input.policyName ?? defaultPolicyName(tableName),
+  };
+
+  const parsed = settingsSchema.safeParse(candidate);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      if (issue.code === "unrecognized_keys") {
+        problems.push(`unknown setting(s) ${issue.keys.map((k) => quote(k)).join(", ")}`);
+      } else if (issue.path[0] === "policyName" && input.policyName === undefined) {
+        problems.push(
+          `policyName defaults to ${quote(candidate.policyName)}, which IAM does not allow ` +
+            `(${CONFIG_KEYS.policyName.allowed}): set policyName`,
+        );
+      } else {
+        problems.push(issue.message);
+      }
+    }
+  }
+
+  if (candidate.shredderConfigFormat === "1-0-1" && !candidate.createShredderUser) {
+    problems.push(
+      "shredderConfigFormat '1-0-1' requires createShredderUser: true, because that schema " +
+        "carries static access keys only: set createShredderUser to true, or use '2-0-0'",
+    );
+  }
+
+  return problems.length === 0
+    ? { settings: parsed.data as DedupSettings, problems: [] }
+    : { problems };
+}
+
+/** Turns one engine config string into the key's type, or says why it cannot. */
+function decode(key: keyof DedupSettings, raw: string): { value?: unknown; problem?: string } {
+  const { kind, allowed } = CONFIG_KEYS[key];
+  const bad = { problem: mustBe(key, allowed, raw) };
+  switch (kind) {
+    case "string":
+      return { value: raw };
+    case "boolean":
+      return raw === "true" || raw === "false" ? { value: raw === "true" } : bad;
+    case "integer":
+      // Number("") is 0 and Number(" 7") is 7, so only plain decimal numerals are read.
+      return /^[+-]?\d+(\.\d+)?$/.test(raw.trim()) && raw.trim() === raw
+        ? { value: Number(raw) }
+        : bad;
+    case "list":
+    case "map": {
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        return kind === "list"
+          ? { problem: `${bad.problem} (write a YAML list, for example [${raw}])` }
+          : bad;
+      }
+      const ok =
+        kind === "list"
+          ? Array.isArray(value) && value.every((v) => typeof v === "string")
+          : typeof value === "object" &&
+            value !== null &&
+            !Array.isArray(value) &&
+            Object.values(value).every((v) => typeof v === "string");
+      return ok ? { value } : { problem: `${bad.problem} (quote values that YAML reads as numbers)` };
+    }
+  }
+}
+
+/** A stack config problem: the CLI prints a `RunError` without a stack trace. */
+export class ConfigError extends pulumi.RunError {
+  constructor(
+    readonly namespace: string,
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `Invalid stack config in namespace '${namespace}' (nothing was created):\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+    );
+  }
+}
+
+/**
+ * Reads this project's keys out of the engine's config map (`namespace:key` to string, as
+ * `pulumi.runtime.allConfig()` returns it), decodes and checks them.
+ *
+ * @throws ConfigError listing every problem, before any resource is declared.
+ */
+export function parseStackConfig(
+  allConfig: Readonly<Record<string, string>>,
+  namespace: string,
+  stack: string,
+): DedupSettings {
+  const known = Object.keys(CONFIG_KEYS) as (keyof DedupSettings)[];
+  const input: Record<string, unknown> = {};
+  const problems: string[] = [];
+
+  for (const [fullKey, raw] of Object.entries(allConfig)) {
+    const prefix = `${namespace}:`;
+    if (!fullKey.startsWith(prefix)) continue;
+    const key = fullKey.slice(prefix.length);
+    if (!(known as string[]).includes(key)) {
+      problems.push(unknownKeyMessage(key, raw, known));
+      continue;
+    }
+    const { value, problem } = decode(key as keyof DedupSettings, raw);
+    if (problem !== undefined) problems.push(problem);
+    else input[key] = value;
+  }
+
+  const resolved = resolveSettings(input as DuplicateStorageArgs, stack);
+  const all = [...problems, ...resolved.problems];
+  if (all.length > 0 || resolved.settings === undefined) {
+    throw new ConfigError(namespace, [...new Set(all)]);
+  }
+  return resolved.settings;
+}
+
+function unknownKeyMessage(key: string, raw: string, known: readonly string[]): string {
+  const suggestion = closest(key, known as string[]);
+  const near = distance(key, suggestion) <= Math.max(2, Math.floor(key.length / 3));
+  return (
+    `unknown config key ${quote(key)} (value ${quote(raw)})` +
+    (near ? `: did you mean ${quote(suggestion)}?` : "") +
+    ` Known keys: ${known.join(", ")}`
+  );
+}
