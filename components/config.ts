@@ -229,6 +229,8 @@ export function resolveSettings(
       if (issue.code === "unrecognized_keys") {
         problems.push(`unknown setting(s) ${issue.keys.map((k) => quote(k)).join(", ")}`);
       } else if (issue.path[0] === "policyName" && input.policyName === undefined) {
+        // A bad table name already has its own message; its derived policy name adds nothing.
+        if (parsed.error.issues.some((i) => i.path[0] === "tableName")) continue;
         problems.push(
           `policyName defaults to ${quote(candidate.policyName)}, which IAM does not allow ` +
             `(${CONFIG_KEYS.policyName.allowed}): set policyName`,

@@ -1,0 +1,328 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import fc from "fast-check";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { ConfigError, DedupSettings, parseStackConfig } from "../components/config";
+
+const NS = "snowplow-dedup";
+
+/** Parses short keys as the engine would hand them over for stack `dev`. */
+function parse(values: Record<string, string>, stack = "dev"): DedupSettings {
+  return parseStackConfig(
+    Object.fromEntries(Object.entries(values).map(([k, v]) => [`${NS}:${k}`, v])),
+    NS,
+    stack,
+  );
+}
+
+function problemsOf(values: Record<string, string>): string[] {
+  try {
+    parse(values);
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
+    return [...e.problems];
+  }
+  assert.fail(`config ${JSON.stringify(values)} was accepted`);
+}
+
+describe("parseStackConfig", () => {
+  describe("defaults", () => {
+    const settings = parse({});
+    const cases: [keyof DedupSettings, unknown][] = [
+      ["tableName", "snowplow-deduplication-dev"],
+      ["billingMode", "PROVISIONED"],
+      ["writeCapacity", 100],
+      ["readCapacity", 5],
+      ["allowTableManagement", false],
+      ["policyName", "snowplow-deduplication-dev-shredder"],
+      ["attachToRoles", []],
+      ["attachToUsers", []],
+      ["attachToGroups", []],
+      ["createShredderUser", false],
+      ["shredderConfigFormat", "2-0-0"],
+      ["pointInTimeRecovery", false],
+      ["deletionProtection", false],
+      ["protect", false],
+      ["tags", {}],
+    ];
+    for (const [key, expected] of cases) {
+      it(`defaults ${key} to ${JSON.stringify(expected)}`, () => {
+        assert.deepEqual(settings[key], expected);
+      });
+    }
+
+    it("names the default table after the stack", () => {
+      assert.equal(parse({}, "staging").tableName, "snowplow-deduplication-staging");
+    });
+
+    it("derives the default policy name from a configured table name", () => {
+      assert.equal(parse({ tableName: "events-dedup" }).policyName, "events-dedup-shredder");
+    });
+
+    it("leaves both capacities unset with PAY_PER_REQUEST", () => {
+      const s = parse({ billingMode: "PAY_PER_REQUEST" });
+      assert.equal(s.writeCapacity, undefined);
+      assert.equal(s.readCapacity, undefined);
+    });
+  });
+
+  describe("accepted values", () => {
+    const cases: [string, Record<string, string>, Partial<DedupSettings>][] = [
+      ["a table name of allowed characters", { tableName: "My_table.v1-x" }, { tableName: "My_table.v1-x" }],
+      ["a 3-character table name", { tableName: "abc" }, { tableName: "abc" }],
+      [
+        "a 255-character table name with its own policy name",
+        { tableName: "t".repeat(255), policyName: "p" },
+        { tableName: "t".repeat(255) },
+      ],
+      ["on-demand billing", { billingMode: "PAY_PER_REQUEST" }, { billingMode: "PAY_PER_REQUEST" }],
+      ["a write capacity of 1", { writeCapacity: "1" }, { writeCapacity: 1 }],
+      ["a write capacity of 40000", { writeCapacity: "40000" }, { writeCapacity: 40000 }],
+      ["a read capacity of 12", { readCapacity: "12" }, { readCapacity: 12 }],
+      ["table management", { allowTableManagement: "true" }, { allowTableManagement: true }],
+      ["a policy name of IAM characters", { policyName: "p+=,.@_-1" }, { policyName: "p+=,.@_-1" }],
+      ["a 128-character policy name", { policyName: "p".repeat(128) }, { policyName: "p".repeat(128) }],
+      [
+        "a list of roles",
+        { attachToRoles: '["EMR_EC2_DefaultRole","etl+role@x"]' },
+        { attachToRoles: ["EMR_EC2_DefaultRole", "etl+role@x"] },
+      ],
+      ["a list of users", { attachToUsers: '["shredder"]' }, { attachToUsers: ["shredder"] }],
+      ["a 128-character group name", { attachToGroups: `["${"g".repeat(128)}"]` }, { attachToGroups: ["g".repeat(128)] }],
+      ["a shredder user", { createShredderUser: "true" }, { createShredderUser: true }],
+      [
+        "the legacy format with a shredder user",
+        { shredderConfigFormat: "1-0-1", createShredderUser: "true" },
+        { shredderConfigFormat: "1-0-1" },
+      ],
+      ["point-in-time recovery", { pointInTimeRecovery: "true" }, { pointInTimeRecovery: true }],
+      ["deletion protection", { deletionProtection: "true" }, { deletionProtection: true }],
+      ["protect", { protect: "true" }, { protect: true }],
+      ["an explicit false", { protect: "false" }, { protect: false }],
+      [
+        "tags with spaces and allowed punctuation",
+        { tags: '{"cost center":"data/eu:1","team":""}' },
+        { tags: { "cost center": "data/eu:1", team: "" } },
+      ],
+    ];
+    for (const [what, values, expected] of cases) {
+      it(`accepts ${what}`, () => {
+        const settings = parse(values);
+        for (const [key, value] of Object.entries(expected)) {
+          assert.deepEqual(settings[key as keyof DedupSettings], value);
+        }
+      });
+    }
+
+    it("ignores keys of other namespaces, such as aws:region", () => {
+      const settings = parseStackConfig({ "aws:region": "eu-west-1" }, NS, "dev");
+      assert.equal(settings.tableName, "snowplow-deduplication-dev");
+    });
+  });
+
+  describe("rejected values", () => {
+    // [what, config, the key the message must name, the value it must quote, what is allowed]
+    const cases: [string, Record<string, string>, string, string, string][] = [
+      ["a write capacity of zero", { writeCapacity: "0" }, "writeCapacity", "0", "whole number from 1 to 40000"],
+      ["a negative write capacity", { writeCapacity: "-5" }, "writeCapacity", "-5", "whole number from 1 to 40000"],
+      ["a fractional write capacity", { writeCapacity: "1.5" }, "writeCapacity", "1.5", "whole number"],
+      ["a write capacity that is not a number", { writeCapacity: "abc" }, "writeCapacity", "abc", "whole number"],
+      ["a write capacity over the quota", { writeCapacity: "40001" }, "writeCapacity", "40001", "1 to 40000"],
+      ["an empty write capacity", { writeCapacity: "" }, "writeCapacity", "", "whole number"],
+      ["a write capacity with trailing text", { writeCapacity: "100 WCU" }, "writeCapacity", "100 WCU", "whole number"],
+      ["a read capacity of zero", { readCapacity: "0" }, "readCapacity", "0", "whole number from 1 to 40000"],
+      ["a read capacity that is not a number", { readCapacity: "abc" }, "readCapacity", "abc", "whole number"],
+      [
+        "a write capacity with PAY_PER_REQUEST",
+        { billingMode: "PAY_PER_REQUEST", writeCapacity: "100" },
+        "writeCapacity",
+        "100",
+        "only allowed with billingMode PROVISIONED",
+      ],
+      [
+        "a read capacity with PAY_PER_REQUEST",
+        { billingMode: "PAY_PER_REQUEST", readCapacity: "5" },
+        "readCapacity",
+        "5",
+        "only allowed with billingMode PROVISIONED",
+      ],
+      ["a 2-character table name", { tableName: "ab" }, "tableName", "ab", "3 to 255 characters"],
+      ["a 256-character table name", { tableName: "t".repeat(256) }, "tableName", "t".repeat(256), "3 to 255"],
+      ["a table name with a space", { tableName: "my table" }, "tableName", "my table", "A-Z, a-z, 0-9"],
+      ["a table name with a slash", { tableName: "a/b/c" }, "tableName", "a/b/c", "A-Z, a-z, 0-9"],
+      ["an unknown billing mode", { billingMode: "ON_DEMAND" }, "billingMode", "ON_DEMAND", "PROVISIONED, PAY_PER_REQUEST"],
+      ["a billing mode in lower case", { billingMode: "provisioned" }, "billingMode", "provisioned", "PROVISIONED"],
+      ["an empty policy name", { policyName: "" }, "policyName", "", "1 to 128 characters"],
+      ["a 129-character policy name", { policyName: "p".repeat(129) }, "policyName", "p".repeat(129), "1 to 128"],
+      ["a policy name with a slash", { policyName: "a/b" }, "policyName", "a/b", "+=,.@_-"],
+      [
+        "attachToRoles as a plain string",
+        { attachToRoles: "EMR_EC2_DefaultRole" },
+        "attachToRoles",
+        "EMR_EC2_DefaultRole",
+        "a list of IAM role names",
+      ],
+      ["attachToRoles as a map", { attachToRoles: '{"a":"b"}' }, "attachToRoles", '{"a":"b"}', "a list"],
+      [
+        "a role given by its ARN",
+        { attachToRoles: '["arn:aws:iam::123456789012:role/EMR_EC2_DefaultRole"]' },
+        "attachToRoles[0]",
+        "arn:aws:iam::123456789012:role/EMR_EC2_DefaultRole",
+        "not its ARN",
+      ],
+      ["a 65-character role name", { attachToRoles: `["${"r".repeat(65)}"]` }, "attachToRoles[0]", "r".repeat(65), "1 to 64"],
+      ["an empty role name", { attachToRoles: '["ok",""]' }, "attachToRoles[1]", "", "1 to 64"],
+      ["the same role twice in other case", { attachToRoles: '["Etl","etl"]' }, "attachToRoles[1]", "etl", "ignore case"],
+      ["a 65-character user name", { attachToUsers: `["${"u".repeat(65)}"]` }, "attachToUsers[0]", "u".repeat(65), "1 to 64"],
+      ["a 129-character group name", { attachToGroups: `["${"g".repeat(129)}"]` }, "attachToGroups[0]", "g".repeat(129), "1 to 128"],
+      ["a boolean spelled yes", { allowTableManagement: "yes" }, "allowTableManagement", "yes", "true or false"],
+      ["an unknown config format", { shredderConfigFormat: "3-0-0" }, "shredderConfigFormat", "3-0-0", "2-0-0, 1-0-1"],
+      [
+        "the legacy format without a shredder user",
+        { shredderConfigFormat: "1-0-1" },
+        "shredderConfigFormat",
+        "1-0-1",
+        "requires createShredderUser",
+      ],
+      ["a tag key with the aws: prefix", { tags: '{"aws:owner":"x"}' }, "tags", "aws:owner", "reserved"],
+      ["a tag value that YAML read as a number", { tags: '{"cost":1234}' }, "tags", '{"cost":1234}', "string values"],
+      ["tags as a list", { tags: '["a"]' }, "tags", '["a"]', "a map"],
+      ["a 257-character tag value", { tags: `{"k":"${"v".repeat(257)}"}` }, "tags.k", "v".repeat(257), "0 to 256"],
+      ["a 129-character tag key", { tags: `{"${"k".repeat(129)}":"v"}` }, "tags", "k".repeat(129), "1 to 128"],
+      ["a tag value with a semicolon", { tags: '{"k":"a;b"}' }, "tags.k", "a;b", "letters, digits"],
+      [
+        "a table name whose default policy name is too long",
+        { tableName: "t".repeat(120) },
+        "policyName",
+        `${"t".repeat(120)}-shredder`,
+        "set policyName",
+      ],
+    ];
+    for (const [what, values, key, value, allowed] of cases) {
+      it(`rejects ${what}`, () => {
+        const problems = problemsOf(values);
+        assert.equal(problems.length, 1, problems.join("\n"));
+        const [message] = problems;
+        assert.ok(message.includes(key), `names ${key}: ${message}`);
+        assert.ok(message.includes(`'${value}'`), `quotes '${value}': ${message}`);
+        assert.ok(message.includes(allowed), `says what is allowed (${allowed}): ${message}`);
+      });
+    }
+
+    it("rejects more than 50 tags", () => {
+      const tags = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"]));
+      const [message] = problemsOf({ tags: JSON.stringify(tags) });
+      assert.match(message, /tags must hold at most 50 tags, got 51/);
+    });
+
+    it("names an unknown key and suggests the closest known one", () => {
+      const [message] = problemsOf({ writeCapcity: "100" });
+      assert.match(message, /unknown config key 'writeCapcity'/);
+      assert.match(message, /did you mean 'writeCapacity'\?/);
+    });
+
+    it("suggests nothing for an unknown key that resembles no known key", () => {
+      const [message] = problemsOf({ zzzzzzzzzz: "1" });
+      assert.match(message, /unknown config key 'zzzzzzzzzz'/);
+      assert.doesNotMatch(message, /did you mean/);
+    });
+
+    it("reports every problem at once, one message each", () => {
+      const problems = problemsOf({ writeCapacity: "0", tableName: "x", billingMode: "FREE" });
+      assert.equal(problems.length, 3, problems.join("\n"));
+      for (const key of ["writeCapacity", "tableName", "billingMode"]) {
+        assert.equal(problems.filter((p) => p.startsWith(key)).length, 1, key);
+      }
+    });
+
+    it("throws a RunError, which the CLI prints without a stack trace", () => {
+      assert.throws(
+        () => parse({ writeCapacity: "0" }),
+        (e: unknown) => pulumi.RunError.isInstance(e) && /nothing was created/.test(String(e)),
+      );
+    });
+  });
+
+  describe("properties", () => {
+    const tableNameChar = fc.constantFrom(
+      ..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-",
+    );
+
+    it("accepts any valid table name unchanged", () => {
+      fc.assert(
+        fc.property(fc.string({ unit: tableNameChar, minLength: 3, maxLength: 255 }), (name) => {
+          assert.equal(parse({ tableName: name, policyName: "p" }).tableName, name);
+        }),
+      );
+    });
+
+    it("rejects any table name with a character outside A-Z a-z 0-9 _ . -, naming tableName", () => {
+      const bad = fc.string({ minLength: 1, maxLength: 3 }).filter((s) => /[^A-Za-z0-9_.-]/.test(s));
+      fc.assert(
+        fc.property(fc.string({ unit: tableNameChar, maxLength: 20 }), bad, (ok, b) => {
+          const problems = problemsOf({ tableName: `abc${ok}${b}`, policyName: "p" });
+          assert.ok(problems.some((p) => p.startsWith("tableName must be")), problems.join("\n"));
+        }),
+      );
+    });
+
+    it("accepts any whole capacity from 1 to 40000 unchanged", () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 40000 }), fc.integer({ min: 1, max: 40000 }), (w, r) => {
+          const s = parse({ writeCapacity: String(w), readCapacity: String(r) });
+          assert.equal(s.writeCapacity, w);
+          assert.equal(s.readCapacity, r);
+        }),
+      );
+    });
+
+    it("rejects any capacity outside 1 to 40000 or not whole, naming its key", () => {
+      const bad = fc.oneof(
+        fc.integer({ max: 0 }),
+        fc.integer({ min: 40001 }),
+        fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Number.isInteger(d)),
+      );
+      fc.assert(
+        fc.property(bad, fc.constantFrom("writeCapacity", "readCapacity"), (value, key) => {
+          const [message] = problemsOf({ [key]: String(value) });
+          assert.ok(message.startsWith(`${key} must be`), message);
+        }),
+      );
+    });
+  });
+});
+
+describe("Pulumi.yaml", () => {
+  const project = parseYaml(fs.readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8"));
+  const declared: Record<string, { type: string; description?: string; default?: unknown }> =
+    project.config;
+  const known = Object.keys(parse({}));
+
+  it("is the snowplow-dedup project on the nodejs runtime with TypeScript", () => {
+    assert.equal(project.name, NS);
+    assert.equal(project.runtime.name, "nodejs");
+    assert.equal(project.runtime.options.typescript, true);
+  });
+
+  it("declares every key the program reads, except the map-valued tags", () => {
+    assert.deepEqual(Object.keys(declared).sort(), known.filter((k) => k !== "tags").sort());
+  });
+
+  it("gives every declared key a description and a type Pulumi's project schema allows", () => {
+    for (const [key, decl] of Object.entries(declared)) {
+      assert.ok((decl.description ?? "").length > 10, `${key} has a description`);
+      assert.ok(["string", "integer", "boolean", "array"].includes(decl.type), `${key}: ${decl.type}`);
+    }
+  });
+
+  it("declares only defaults the program applies itself", () => {
+    const withoutKeys = parse({});
+    for (const [key, decl] of Object.entries(declared)) {
+      if (decl.default === undefined) continue;
+      const raw = typeof decl.default === "string" ? decl.default : JSON.stringify(decl.default);
+      assert.deepEqual(parse({ [key]: raw }), withoutKeys, key);
+    }
+  });
+});
