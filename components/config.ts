@@ -58,27 +58,26 @@ const CAPACITY = `a whole number from 1 to ${MAX_CAPACITY}`;
 const BOOLEAN = "true or false";
 
 /** What each config key holds, as the engine hands it over (a string) and as allowed text. */
-export const CONFIG_KEYS: Readonly<Record<keyof DedupSettings, { kind: Kind; allowed: string }>> =
-  {
-    tableName: { kind: "string", allowed: TABLE_NAME },
-    billingMode: { kind: "string", allowed: `one of ${BILLING_MODES.join(", ")}` },
-    writeCapacity: { kind: "integer", allowed: CAPACITY },
-    readCapacity: { kind: "integer", allowed: CAPACITY },
-    allowTableManagement: { kind: "boolean", allowed: BOOLEAN },
-    policyName: { kind: "string", allowed: `1 to 128 characters of ${IAM_CHARS}` },
-    attachToRoles: { kind: "list", allowed: "a list of IAM role names" },
-    attachToUsers: { kind: "list", allowed: "a list of IAM user names" },
-    attachToGroups: { kind: "list", allowed: "a list of IAM group names" },
-    createShredderUser: { kind: "boolean", allowed: BOOLEAN },
-    shredderConfigFormat: {
-      kind: "string",
-      allowed: `one of ${SHREDDER_CONFIG_FORMATS.join(", ")}`,
-    },
-    pointInTimeRecovery: { kind: "boolean", allowed: BOOLEAN },
-    deletionProtection: { kind: "boolean", allowed: BOOLEAN },
-    protect: { kind: "boolean", allowed: BOOLEAN },
-    tags: { kind: "map", allowed: "a map of tag keys to string values" },
-  };
+export const CONFIG_KEYS: Readonly<Record<keyof DedupSettings, { kind: Kind; allowed: string }>> = {
+  tableName: { kind: "string", allowed: TABLE_NAME },
+  billingMode: { kind: "string", allowed: `one of ${BILLING_MODES.join(", ")}` },
+  writeCapacity: { kind: "integer", allowed: CAPACITY },
+  readCapacity: { kind: "integer", allowed: CAPACITY },
+  allowTableManagement: { kind: "boolean", allowed: BOOLEAN },
+  policyName: { kind: "string", allowed: `1 to 128 characters of ${IAM_CHARS}` },
+  attachToRoles: { kind: "list", allowed: "a list of IAM role names" },
+  attachToUsers: { kind: "list", allowed: "a list of IAM user names" },
+  attachToGroups: { kind: "list", allowed: "a list of IAM group names" },
+  createShredderUser: { kind: "boolean", allowed: BOOLEAN },
+  shredderConfigFormat: {
+    kind: "string",
+    allowed: `one of ${SHREDDER_CONFIG_FORMATS.join(", ")}`,
+  },
+  pointInTimeRecovery: { kind: "boolean", allowed: BOOLEAN },
+  deletionProtection: { kind: "boolean", allowed: BOOLEAN },
+  protect: { kind: "boolean", allowed: BOOLEAN },
+  tags: { kind: "map", allowed: "a map of tag keys to string values" },
+};
 
 /** Quotes a value for an error message the way a user would have written it. */
 export function quote(value: unknown): string {
@@ -96,28 +95,26 @@ function rule(key: string, allowed: string) {
 
 function iamName(key: string, what: string, max: number) {
   const allowed = `${what} of 1 to ${max} characters of ${IAM_CHARS}`;
-  return z
-    .array(z.string())
-    .superRefine((names, ctx) => {
-      const seen = new Map<string, number>();
-      names.forEach((name, i) => {
-        const where = `${key}[${i}]`;
-        if (!new RegExp(`^[\\w+=,.@-]{1,${max}}$`).test(name)) {
-          const hint = name.startsWith("arn:") ? ` (give the ${what}'s name, not its ARN)` : "";
-          ctx.addIssue({ code: "custom", message: mustBe(where, allowed, name) + hint });
-        }
-        // IAM names are unique regardless of case, so two spellings are one principal.
-        const first = seen.get(name.toLowerCase());
-        if (first !== undefined) {
-          ctx.addIssue({
-            code: "custom",
-            message: `${where} repeats ${key}[${first}] (IAM names ignore case), got ${quote(name)}`,
-          });
-        } else {
-          seen.set(name.toLowerCase(), i);
-        }
-      });
+  return z.array(z.string()).superRefine((names, ctx) => {
+    const seen = new Map<string, number>();
+    names.forEach((name, i) => {
+      const where = `${key}[${i}]`;
+      if (!new RegExp(`^[\\w+=,.@-]{1,${max}}$`).test(name)) {
+        const hint = name.startsWith("arn:") ? ` (give the ${what}'s name, not its ARN)` : "";
+        ctx.addIssue({ code: "custom", message: mustBe(where, allowed, name) + hint });
+      }
+      // IAM names are unique regardless of case, so two spellings are one principal.
+      const first = seen.get(name.toLowerCase());
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${where} repeats ${key}[${first}] (IAM names ignore case), got ${quote(name)}`,
+        });
+      } else {
+        seen.set(name.toLowerCase(), i);
+      }
     });
+  });
 }
 
 /** AWS tag rules shared by DynamoDB and IAM. */
@@ -136,11 +133,7 @@ const tagMap = z.record(z.string(), z.string()).superRefine((tags, ctx) => {
     if (key.length < 1 || key.length > 128 || !TAG_CHARS.test(key)) {
       ctx.addIssue({
         code: "custom",
-        message: mustBe(
-          "each tags key",
-          "1 to 128 letters, digits, spaces or '_.:/=+-@'",
-          key,
-        ),
+        message: mustBe("each tags key", "1 to 128 letters, digits, spaces or '_.:/=+-@'", key),
       });
     } else if (key.toLowerCase().startsWith("aws:")) {
       ctx.addIssue({
@@ -171,7 +164,9 @@ const settingsSchema = z
     writeCapacity: capacity("writeCapacity").optional(),
     readCapacity: capacity("readCapacity").optional(),
     allowTableManagement: z.boolean(),
-    policyName: z.string().regex(/^[\w+=,.@-]{1,128}$/, rule("policyName", CONFIG_KEYS.policyName.allowed)),
+    policyName: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,128}$/, rule("policyName", CONFIG_KEYS.policyName.allowed)),
     attachToRoles: iamName("attachToRoles", "role name", 64),
     attachToUsers: iamName("attachToUsers", "user name", 64),
     attachToGroups: iamName("attachToGroups", "group name", 128),
@@ -284,7 +279,9 @@ function decode(key: keyof DedupSettings, raw: string): { value?: unknown; probl
             value !== null &&
             !Array.isArray(value) &&
             Object.values(value).every((v) => typeof v === "string");
-      return ok ? { value } : { problem: `${bad.problem} (quote values that YAML reads as numbers)` };
+      return ok
+        ? { value }
+        : { problem: `${bad.problem} (quote values that YAML reads as numbers)` };
     }
   }
 }

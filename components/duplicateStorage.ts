@@ -178,13 +178,25 @@ export class DuplicateStorage extends pulumi.ComponentResource {
 
     const policyArn = this.policy.arn;
     for (const role of settings.attachToRoles) {
-      new aws.iam.RolePolicyAttachment(`${name}-role-${role}`, { role, policyArn }, { parent: this });
+      new aws.iam.RolePolicyAttachment(
+        `${name}-role-${role}`,
+        { role, policyArn },
+        { parent: this },
+      );
     }
     for (const user of settings.attachToUsers) {
-      new aws.iam.UserPolicyAttachment(`${name}-user-${user}`, { user, policyArn }, { parent: this });
+      new aws.iam.UserPolicyAttachment(
+        `${name}-user-${user}`,
+        { user, policyArn },
+        { parent: this },
+      );
     }
     for (const group of settings.attachToGroups) {
-      new aws.iam.GroupPolicyAttachment(`${name}-group-${group}`, { group, policyArn }, { parent: this });
+      new aws.iam.GroupPolicyAttachment(
+        `${name}-group-${group}`,
+        { group, policyArn },
+        { parent: this },
+      );
     }
 
     let credentials: pulumi.Output<StorageCredentials> | undefined;

@@ -19,6 +19,11 @@ export function shredderActions(allowTableManagement: boolean): string[] {
   return [...SHREDDER_ACTIONS, ...(allowTableManagement ? TABLE_MANAGEMENT_ACTIONS : [])];
 }
 
+/** A policy document whose statements are plain values, as this module builds them. */
+export interface ShredderPolicyDocument extends aws.iam.PolicyDocument {
+  Statement: aws.iam.PolicyStatement[];
+}
+
 /**
  * The shredder's least-privilege policy: its actions on exactly one table ARN, which must be the
  * table's own output so that the policy can never point at a table other than the one declared.
@@ -26,7 +31,7 @@ export function shredderActions(allowTableManagement: boolean): string[] {
 export function shredderPolicyDocument(
   tableArn: pulumi.Input<string>,
   allowTableManagement: boolean,
-): aws.iam.PolicyDocument {
+): ShredderPolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [

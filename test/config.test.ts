@@ -70,7 +70,11 @@ describe("parseStackConfig", () => {
 
   describe("accepted values", () => {
     const cases: [string, Record<string, string>, Partial<DedupSettings>][] = [
-      ["a table name of allowed characters", { tableName: "My_table.v1-x" }, { tableName: "My_table.v1-x" }],
+      [
+        "a table name of allowed characters",
+        { tableName: "My_table.v1-x" },
+        { tableName: "My_table.v1-x" },
+      ],
       ["a 3-character table name", { tableName: "abc" }, { tableName: "abc" }],
       [
         "a 255-character table name with its own policy name",
@@ -83,14 +87,22 @@ describe("parseStackConfig", () => {
       ["a read capacity of 12", { readCapacity: "12" }, { readCapacity: 12 }],
       ["table management", { allowTableManagement: "true" }, { allowTableManagement: true }],
       ["a policy name of IAM characters", { policyName: "p+=,.@_-1" }, { policyName: "p+=,.@_-1" }],
-      ["a 128-character policy name", { policyName: "p".repeat(128) }, { policyName: "p".repeat(128) }],
+      [
+        "a 128-character policy name",
+        { policyName: "p".repeat(128) },
+        { policyName: "p".repeat(128) },
+      ],
       [
         "a list of roles",
         { attachToRoles: '["EMR_EC2_DefaultRole","etl+role@x"]' },
         { attachToRoles: ["EMR_EC2_DefaultRole", "etl+role@x"] },
       ],
       ["a list of users", { attachToUsers: '["shredder"]' }, { attachToUsers: ["shredder"] }],
-      ["a 128-character group name", { attachToGroups: `["${"g".repeat(128)}"]` }, { attachToGroups: ["g".repeat(128)] }],
+      [
+        "a 128-character group name",
+        { attachToGroups: `["${"g".repeat(128)}"]` },
+        { attachToGroups: ["g".repeat(128)] },
+      ],
       ["a shredder user", { createShredderUser: "true" }, { createShredderUser: true }],
       [
         "the legacy format with a shredder user",
@@ -125,15 +137,63 @@ describe("parseStackConfig", () => {
   describe("rejected values", () => {
     // [what, config, the key the message must name, the value it must quote, what is allowed]
     const cases: [string, Record<string, string>, string, string, string][] = [
-      ["a write capacity of zero", { writeCapacity: "0" }, "writeCapacity", "0", "whole number from 1 to 40000"],
-      ["a negative write capacity", { writeCapacity: "-5" }, "writeCapacity", "-5", "whole number from 1 to 40000"],
-      ["a fractional write capacity", { writeCapacity: "1.5" }, "writeCapacity", "1.5", "whole number"],
-      ["a write capacity that is not a number", { writeCapacity: "abc" }, "writeCapacity", "abc", "whole number"],
-      ["a write capacity over the quota", { writeCapacity: "40001" }, "writeCapacity", "40001", "1 to 40000"],
+      [
+        "a write capacity of zero",
+        { writeCapacity: "0" },
+        "writeCapacity",
+        "0",
+        "whole number from 1 to 40000",
+      ],
+      [
+        "a negative write capacity",
+        { writeCapacity: "-5" },
+        "writeCapacity",
+        "-5",
+        "whole number from 1 to 40000",
+      ],
+      [
+        "a fractional write capacity",
+        { writeCapacity: "1.5" },
+        "writeCapacity",
+        "1.5",
+        "whole number",
+      ],
+      [
+        "a write capacity that is not a number",
+        { writeCapacity: "abc" },
+        "writeCapacity",
+        "abc",
+        "whole number",
+      ],
+      [
+        "a write capacity over the quota",
+        { writeCapacity: "40001" },
+        "writeCapacity",
+        "40001",
+        "1 to 40000",
+      ],
       ["an empty write capacity", { writeCapacity: "" }, "writeCapacity", "", "whole number"],
-      ["a write capacity with trailing text", { writeCapacity: "100 WCU" }, "writeCapacity", "100 WCU", "whole number"],
-      ["a read capacity of zero", { readCapacity: "0" }, "readCapacity", "0", "whole number from 1 to 40000"],
-      ["a read capacity that is not a number", { readCapacity: "abc" }, "readCapacity", "abc", "whole number"],
+      [
+        "a write capacity with trailing text",
+        { writeCapacity: "100 WCU" },
+        "writeCapacity",
+        "100 WCU",
+        "whole number",
+      ],
+      [
+        "a read capacity of zero",
+        { readCapacity: "0" },
+        "readCapacity",
+        "0",
+        "whole number from 1 to 40000",
+      ],
+      [
+        "a read capacity that is not a number",
+        { readCapacity: "abc" },
+        "readCapacity",
+        "abc",
+        "whole number",
+      ],
       [
         "a write capacity with PAY_PER_REQUEST",
         { billingMode: "PAY_PER_REQUEST", writeCapacity: "100" },
@@ -149,13 +209,43 @@ describe("parseStackConfig", () => {
         "only allowed with billingMode PROVISIONED",
       ],
       ["a 2-character table name", { tableName: "ab" }, "tableName", "ab", "3 to 255 characters"],
-      ["a 256-character table name", { tableName: "t".repeat(256) }, "tableName", "t".repeat(256), "3 to 255"],
-      ["a table name with a space", { tableName: "my table" }, "tableName", "my table", "A-Z, a-z, 0-9"],
+      [
+        "a 256-character table name",
+        { tableName: "t".repeat(256) },
+        "tableName",
+        "t".repeat(256),
+        "3 to 255",
+      ],
+      [
+        "a table name with a space",
+        { tableName: "my table" },
+        "tableName",
+        "my table",
+        "A-Z, a-z, 0-9",
+      ],
       ["a table name with a slash", { tableName: "a/b/c" }, "tableName", "a/b/c", "A-Z, a-z, 0-9"],
-      ["an unknown billing mode", { billingMode: "ON_DEMAND" }, "billingMode", "ON_DEMAND", "PROVISIONED, PAY_PER_REQUEST"],
-      ["a billing mode in lower case", { billingMode: "provisioned" }, "billingMode", "provisioned", "PROVISIONED"],
+      [
+        "an unknown billing mode",
+        { billingMode: "ON_DEMAND" },
+        "billingMode",
+        "ON_DEMAND",
+        "PROVISIONED, PAY_PER_REQUEST",
+      ],
+      [
+        "a billing mode in lower case",
+        { billingMode: "provisioned" },
+        "billingMode",
+        "provisioned",
+        "PROVISIONED",
+      ],
       ["an empty policy name", { policyName: "" }, "policyName", "", "1 to 128 characters"],
-      ["a 129-character policy name", { policyName: "p".repeat(129) }, "policyName", "p".repeat(129), "1 to 128"],
+      [
+        "a 129-character policy name",
+        { policyName: "p".repeat(129) },
+        "policyName",
+        "p".repeat(129),
+        "1 to 128",
+      ],
       ["a policy name with a slash", { policyName: "a/b" }, "policyName", "a/b", "+=,.@_-"],
       [
         "attachToRoles as a plain string",
@@ -164,7 +254,13 @@ describe("parseStackConfig", () => {
         "EMR_EC2_DefaultRole",
         "a list of IAM role names",
       ],
-      ["attachToRoles as a map", { attachToRoles: '{"a":"b"}' }, "attachToRoles", '{"a":"b"}', "a list"],
+      [
+        "attachToRoles as a map",
+        { attachToRoles: '{"a":"b"}' },
+        "attachToRoles",
+        '{"a":"b"}',
+        "a list",
+      ],
       [
         "a role given by its ARN",
         { attachToRoles: '["arn:aws:iam::123456789012:role/EMR_EC2_DefaultRole"]' },
@@ -172,13 +268,49 @@ describe("parseStackConfig", () => {
         "arn:aws:iam::123456789012:role/EMR_EC2_DefaultRole",
         "not its ARN",
       ],
-      ["a 65-character role name", { attachToRoles: `["${"r".repeat(65)}"]` }, "attachToRoles[0]", "r".repeat(65), "1 to 64"],
+      [
+        "a 65-character role name",
+        { attachToRoles: `["${"r".repeat(65)}"]` },
+        "attachToRoles[0]",
+        "r".repeat(65),
+        "1 to 64",
+      ],
       ["an empty role name", { attachToRoles: '["ok",""]' }, "attachToRoles[1]", "", "1 to 64"],
-      ["the same role twice in other case", { attachToRoles: '["Etl","etl"]' }, "attachToRoles[1]", "etl", "ignore case"],
-      ["a 65-character user name", { attachToUsers: `["${"u".repeat(65)}"]` }, "attachToUsers[0]", "u".repeat(65), "1 to 64"],
-      ["a 129-character group name", { attachToGroups: `["${"g".repeat(129)}"]` }, "attachToGroups[0]", "g".repeat(129), "1 to 128"],
-      ["a boolean spelled yes", { allowTableManagement: "yes" }, "allowTableManagement", "yes", "true or false"],
-      ["an unknown config format", { shredderConfigFormat: "3-0-0" }, "shredderConfigFormat", "3-0-0", "2-0-0, 1-0-1"],
+      [
+        "the same role twice in other case",
+        { attachToRoles: '["Etl","etl"]' },
+        "attachToRoles[1]",
+        "etl",
+        "ignore case",
+      ],
+      [
+        "a 65-character user name",
+        { attachToUsers: `["${"u".repeat(65)}"]` },
+        "attachToUsers[0]",
+        "u".repeat(65),
+        "1 to 64",
+      ],
+      [
+        "a 129-character group name",
+        { attachToGroups: `["${"g".repeat(129)}"]` },
+        "attachToGroups[0]",
+        "g".repeat(129),
+        "1 to 128",
+      ],
+      [
+        "a boolean spelled yes",
+        { allowTableManagement: "yes" },
+        "allowTableManagement",
+        "yes",
+        "true or false",
+      ],
+      [
+        "an unknown config format",
+        { shredderConfigFormat: "3-0-0" },
+        "shredderConfigFormat",
+        "3-0-0",
+        "2-0-0, 1-0-1",
+      ],
       [
         "the legacy format without a shredder user",
         { shredderConfigFormat: "1-0-1" },
@@ -186,11 +318,35 @@ describe("parseStackConfig", () => {
         "1-0-1",
         "requires createShredderUser",
       ],
-      ["a tag key with the aws: prefix", { tags: '{"aws:owner":"x"}' }, "tags", "aws:owner", "reserved"],
-      ["a tag value that YAML read as a number", { tags: '{"cost":1234}' }, "tags", '{"cost":1234}', "string values"],
+      [
+        "a tag key with the aws: prefix",
+        { tags: '{"aws:owner":"x"}' },
+        "tags",
+        "aws:owner",
+        "reserved",
+      ],
+      [
+        "a tag value that YAML read as a number",
+        { tags: '{"cost":1234}' },
+        "tags",
+        '{"cost":1234}',
+        "string values",
+      ],
       ["tags as a list", { tags: '["a"]' }, "tags", '["a"]', "a map"],
-      ["a 257-character tag value", { tags: `{"k":"${"v".repeat(257)}"}` }, "tags.k", "v".repeat(257), "0 to 256"],
-      ["a 129-character tag key", { tags: `{"${"k".repeat(129)}":"v"}` }, "tags", "k".repeat(129), "1 to 128"],
+      [
+        "a 257-character tag value",
+        { tags: `{"k":"${"v".repeat(257)}"}` },
+        "tags.k",
+        "v".repeat(257),
+        "0 to 256",
+      ],
+      [
+        "a 129-character tag key",
+        { tags: `{"${"k".repeat(129)}":"v"}` },
+        "tags",
+        "k".repeat(129),
+        "1 to 128",
+      ],
       ["a tag value with a semicolon", { tags: '{"k":"a;b"}' }, "tags.k", "a;b", "letters, digits"],
       [
         "a table name whose default policy name is too long",
@@ -259,22 +415,31 @@ describe("parseStackConfig", () => {
     });
 
     it("rejects any table name with a character outside A-Z a-z 0-9 _ . -, naming tableName", () => {
-      const bad = fc.string({ minLength: 1, maxLength: 3 }).filter((s) => /[^A-Za-z0-9_.-]/.test(s));
+      const bad = fc
+        .string({ minLength: 1, maxLength: 3 })
+        .filter((s) => /[^A-Za-z0-9_.-]/.test(s));
       fc.assert(
         fc.property(fc.string({ unit: tableNameChar, maxLength: 20 }), bad, (ok, b) => {
           const problems = problemsOf({ tableName: `abc${ok}${b}`, policyName: "p" });
-          assert.ok(problems.some((p) => p.startsWith("tableName must be")), problems.join("\n"));
+          assert.ok(
+            problems.some((p) => p.startsWith("tableName must be")),
+            problems.join("\n"),
+          );
         }),
       );
     });
 
     it("accepts any whole capacity from 1 to 40000 unchanged", () => {
       fc.assert(
-        fc.property(fc.integer({ min: 1, max: 40000 }), fc.integer({ min: 1, max: 40000 }), (w, r) => {
-          const s = parse({ writeCapacity: String(w), readCapacity: String(r) });
-          assert.equal(s.writeCapacity, w);
-          assert.equal(s.readCapacity, r);
-        }),
+        fc.property(
+          fc.integer({ min: 1, max: 40000 }),
+          fc.integer({ min: 1, max: 40000 }),
+          (w, r) => {
+            const s = parse({ writeCapacity: String(w), readCapacity: String(r) });
+            assert.equal(s.writeCapacity, w);
+            assert.equal(s.readCapacity, r);
+          },
+        ),
       );
     });
 
@@ -313,7 +478,10 @@ describe("Pulumi.yaml", () => {
   it("gives every declared key a description and a type Pulumi's project schema allows", () => {
     for (const [key, decl] of Object.entries(declared)) {
       assert.ok((decl.description ?? "").length > 10, `${key} has a description`);
-      assert.ok(["string", "integer", "boolean", "array"].includes(decl.type), `${key}: ${decl.type}`);
+      assert.ok(
+        ["string", "integer", "boolean", "array"].includes(decl.type),
+        `${key}: ${decl.type}`,
+      );
     }
   });
 

@@ -1,0 +1,331 @@
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { ACCOUNT, DEFAULT_REGION, Run, projectConfig, resolve, runProgram } from "./harness";
+import { validateAgainstIglu } from "./iglu";
+
+const TABLE = "aws:dynamodb/table:Table";
+const POLICY = "aws:iam/policy:Policy";
+const ROLE_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
+const USER_ATTACHMENT = "aws:iam/userPolicyAttachment:UserPolicyAttachment";
+const GROUP_ATTACHMENT = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment";
+const USER = "aws:iam/user:User";
+const ACCESS_KEY = "aws:iam/accessKey:AccessKey";
+const COMPONENT = "snowplow:dedup:DuplicateStorage";
+
+function run(
+  values: Record<string, string> = {},
+  stack = "dev",
+  extra: Record<string, string> = {},
+) {
+  return runProgram({ ...projectConfig(values), ...extra }, stack);
+}
+
+function policyOf(r: Run) {
+  return JSON.parse(r.one(POLICY).inputs.policy) as {
+    Version: string;
+    Statement: { Effect: string; Action: string[]; Resource: string[] }[];
+  };
+}
+
+async function output(r: Run, key: string) {
+  return resolve(r.outputs[key] as pulumi.Output<unknown> | undefined);
+}
+
+describe("DuplicateStorage", () => {
+  describe("the table", () => {
+    it("is keyed by eventId and fingerprint, both strings, with no other attributes", async () => {
+      const table = (await run()).one(TABLE).inputs;
+      assert.equal(table.hashKey, "eventId");
+      assert.equal(table.rangeKey, "fingerprint");
+      assert.deepEqual(table.attributes, [
+        { name: "eventId", type: "S" },
+        { name: "fingerprint", type: "S" },
+      ]);
+    });
+
+    it("expires items through TTL on the attribute ttl, which the shredder writes", async () => {
+      assert.deepEqual((await run()).one(TABLE).inputs.ttl, {
+        attributeName: "ttl",
+        enabled: true,
+      });
+    });
+
+    it("is provisioned with 100 write and 5 read units by default", async () => {
+      const table = (await run()).one(TABLE).inputs;
+      assert.equal(table.billingMode, "PROVISIONED");
+      assert.equal(table.writeCapacity, 100);
+      assert.equal(table.readCapacity, 5);
+    });
+
+    it("takes its name and capacities from config", async () => {
+      const table = (
+        await run({ tableName: "dedup", writeCapacity: "750", readCapacity: "2" })
+      ).one(TABLE).inputs;
+      assert.equal(table.name, "dedup");
+      assert.equal(table.writeCapacity, 750);
+      assert.equal(table.readCapacity, 2);
+    });
+
+    it("is named after the stack by default", async () => {
+      assert.equal(
+        (await run({}, "staging")).one(TABLE).inputs.name,
+        "snowplow-deduplication-staging",
+      );
+    });
+
+    it("declares no capacity with on-demand billing", async () => {
+      const table = (await run({ billingMode: "PAY_PER_REQUEST" })).one(TABLE).inputs;
+      assert.equal(table.billingMode, "PAY_PER_REQUEST");
+      assert.equal(table.writeCapacity, undefined);
+      assert.equal(table.readCapacity, undefined);
+    });
+
+    it("has point-in-time recovery and deletion protection off by default", async () => {
+      const table = (await run()).one(TABLE).inputs;
+      assert.deepEqual(table.pointInTimeRecovery, { enabled: false });
+      assert.equal(table.deletionProtectionEnabled, false);
+    });
+
+    it("turns on point-in-time recovery and deletion protection from config", async () => {
+      const table = (await run({ pointInTimeRecovery: "true", deletionProtection: "true" })).one(
+        TABLE,
+      ).inputs;
+      assert.deepEqual(table.pointInTimeRecovery, { enabled: true });
+      assert.equal(table.deletionProtectionEnabled, true);
+    });
+
+    it("is protected from pulumi destroy only when protect is set", async () => {
+      assert.equal((await run()).one(TABLE).protect, false);
+      const protectedRun = await run({ protect: "true" });
+      assert.equal(protectedRun.one(TABLE).protect, true);
+      const others = protectedRun.resources.filter((r) => r.type !== TABLE && r.protect);
+      assert.deepEqual(
+        others.map((r) => r.name),
+        [],
+      );
+    });
+  });
+
+  describe("the policy", () => {
+    it("allows DescribeTable and PutItem on exactly the table's output ARN", async () => {
+      const r = await run({ tableName: "dedup" });
+      const doc = policyOf(r);
+      const tableArn = (await output(r, "tableArn")).value;
+      assert.equal(tableArn, `arn:aws:dynamodb:${DEFAULT_REGION}:${ACCOUNT}:table/dedup`);
+      assert.equal(doc.Version, "2012-10-17");
+      assert.deepEqual(doc.Statement, [
+        {
+          Sid: "SnowplowShredderDeduplication",
+          Effect: "Allow",
+          Action: ["dynamodb:DescribeTable", "dynamodb:PutItem"],
+          Resource: [tableArn],
+        },
+      ]);
+    });
+
+    it("follows the ARN the table reports, not one rebuilt from name and region", async () => {
+      // The mock reports the table in us-east-1 while nothing else in config says so.
+      const r = await run({}, "dev", { "aws:region": "us-east-1" });
+      assert.match(policyOf(r).Statement[0].Resource[0], /^arn:aws:dynamodb:us-east-1:/);
+    });
+
+    it("adds CreateTable, DeleteTable and UpdateTimeToLive with allowTableManagement", async () => {
+      const doc = policyOf(await run({ allowTableManagement: "true" }));
+      assert.equal(doc.Statement.length, 1);
+      assert.deepEqual([...doc.Statement[0].Action].sort(), [
+        "dynamodb:CreateTable",
+        "dynamodb:DeleteTable",
+        "dynamodb:DescribeTable",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateTimeToLive",
+      ]);
+    });
+
+    it("uses no wildcard in any combination", async () => {
+      for (const management of ["false", "true"]) {
+        const text = (await run({ allowTableManagement: management })).one(POLICY).inputs.policy;
+        assert.ok(!text.includes("*"), text);
+      }
+    });
+
+    it("is named <tableName>-shredder by default, or as configured", async () => {
+      assert.equal((await run({ tableName: "dedup" })).one(POLICY).inputs.name, "dedup-shredder");
+      assert.equal((await run({ policyName: "my-policy" })).one(POLICY).inputs.name, "my-policy");
+    });
+  });
+
+  describe("the attachments", () => {
+    it("attaches the policy to nothing by default", async () => {
+      const r = await run();
+      for (const type of [ROLE_ATTACHMENT, USER_ATTACHMENT, GROUP_ATTACHMENT]) {
+        assert.deepEqual(r.ofType(type), []);
+      }
+    });
+
+    it("attaches the policy once to each listed role, user and group", async () => {
+      const r = await run({
+        attachToRoles: '["EMR_EC2_DefaultRole","etl"]',
+        attachToUsers: '["alice"]',
+        attachToGroups: '["data","ops"]',
+      });
+      const policyArn = (await output(r, "policyArn")).value;
+      const targets = (type: string, arg: string) =>
+        r.ofType(type).map((a) => {
+          assert.equal(a.inputs.policyArn, policyArn);
+          return a.inputs[arg];
+        });
+      assert.deepEqual(targets(ROLE_ATTACHMENT, "role"), ["EMR_EC2_DefaultRole", "etl"]);
+      assert.deepEqual(targets(USER_ATTACHMENT, "user"), ["alice"]);
+      assert.deepEqual(targets(GROUP_ATTACHMENT, "group"), ["data", "ops"]);
+    });
+  });
+
+  describe("the shredder user", () => {
+    it("is not created by default", async () => {
+      const r = await run();
+      assert.deepEqual(r.ofType(USER), []);
+      assert.deepEqual(r.ofType(ACCESS_KEY), []);
+      assert.equal(r.outputs.shredderUserName, undefined);
+    });
+
+    it("holds only this policy and gets one access key", async () => {
+      const r = await run({ createShredderUser: "true" });
+      const userName = (await output(r, "shredderUserName")).value;
+      assert.equal(typeof userName, "string");
+      const policyArn = (await output(r, "policyArn")).value;
+      const held = r.ofType(USER_ATTACHMENT).filter((a) => a.inputs.user === userName);
+      assert.deepEqual(
+        held.map((a) => a.inputs.policyArn),
+        [policyArn],
+      );
+      assert.equal(r.one(ACCESS_KEY).inputs.user, userName);
+    });
+  });
+
+  describe("the outputs", () => {
+    it("name the table and the policy", async () => {
+      const r = await run({ tableName: "dedup", policyName: "dedup-policy" });
+      assert.equal((await output(r, "tableName")).value, "dedup");
+      assert.equal((await output(r, "policyName")).value, "dedup-policy");
+      assert.equal(
+        (await output(r, "policyArn")).value,
+        `arn:aws:iam::${ACCOUNT}:policy/dedup-policy`,
+      );
+      assert.equal(
+        (await output(r, "tableArn")).value,
+        `arn:aws:dynamodb:${DEFAULT_REGION}:${ACCOUNT}:table/dedup`,
+      );
+    });
+
+    it("give a 2-0-0 duplicate-storage config with auth null, in plain text, by default", async () => {
+      const r = await run({ tableName: "dedup" });
+      const config = await output(r, "duplicateStorageConfig");
+      const value = config.value as { schema: string; data: Record<string, unknown> };
+      assert.equal(config.secret, false);
+      assert.deepEqual(validateAgainstIglu(value), []);
+      assert.match(value.schema, /\/2-0-0$/);
+      assert.equal(value.data.auth, null);
+      assert.equal(value.data.dynamodbTable, "dedup");
+      assert.equal(value.data.awsRegion, DEFAULT_REGION);
+    });
+
+    it("give the same config base64-encoded, as --duplicate-storage-config takes it", async () => {
+      const r = await run();
+      const config = (await output(r, "duplicateStorageConfig")).value;
+      const encoded = (await output(r, "duplicateStorageConfigBase64")).value as string;
+      assert.deepEqual(JSON.parse(Buffer.from(encoded, "base64").toString("utf8")), config);
+    });
+
+    it("keep the config's id from one run to the next, and differ between stacks", async () => {
+      const id = async (stack: string) =>
+        ((await output(await run({}, stack), "duplicateStorageConfig")).value as any).data.id;
+      const first = await id("prod");
+      assert.equal(await id("prod"), first);
+      assert.notEqual(await id("dev"), first);
+    });
+
+    it("carry the user's key in 2-0-0 auth, only as secrets, with createShredderUser", async () => {
+      const r = await run({ createShredderUser: "true" });
+      const config = await output(r, "duplicateStorageConfig");
+      const encoded = await output(r, "duplicateStorageConfigBase64");
+      assert.equal(config.secret, true);
+      assert.equal(encoded.secret, true);
+      const value = config.value as { schema: string; data: any };
+      assert.deepEqual(validateAgainstIglu(value), []);
+      assert.deepEqual(value.data.auth, {
+        accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+        secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+      });
+    });
+
+    it("carry the user's key in the legacy 1-0-1 form, only as secrets, when asked", async () => {
+      const r = await run({ createShredderUser: "true", shredderConfigFormat: "1-0-1" });
+      const config = await output(r, "duplicateStorageConfig");
+      assert.equal(config.secret, true);
+      assert.equal((await output(r, "duplicateStorageConfigBase64")).secret, true);
+      const value = config.value as { schema: string; data: any };
+      assert.deepEqual(validateAgainstIglu(value), []);
+      assert.match(value.schema, /\/1-0-1$/);
+      assert.equal(value.data.purpose, "DUPLICATE_TRACKING");
+      assert.equal(value.data.accessKeyId, "AKIAIOSFODNN7EXAMPLE");
+    });
+
+    it("are registered on the component as well", async () => {
+      const r = await run();
+      assert.equal(r.one(COMPONENT).custom, false);
+    });
+  });
+
+  describe("tags", () => {
+    it("are set on the table, the policy and the user, and nowhere else", async () => {
+      const tags = { team: "data", "cost center": "42" };
+      const r = await run({
+        tags: JSON.stringify(tags),
+        createShredderUser: "true",
+        attachToRoles: '["EMR_EC2_DefaultRole"]',
+      });
+      for (const type of [TABLE, POLICY, USER])
+        assert.deepEqual(r.one(type).inputs.tags, tags, type);
+      for (const type of [ROLE_ATTACHMENT, USER_ATTACHMENT, ACCESS_KEY]) {
+        for (const res of r.ofType(type)) assert.equal(res.inputs.tags, undefined, type);
+      }
+    });
+
+    it("are empty by default", async () => {
+      const r = await run();
+      assert.deepEqual(r.one(TABLE).inputs.tags, {});
+      assert.deepEqual(r.one(POLICY).inputs.tags, {});
+    });
+  });
+
+  describe("the resource tree", () => {
+    it("parents every child to one component named <name>-<role>", async () => {
+      const r = await run({
+        createShredderUser: "true",
+        attachToRoles: '["EMR_EC2_DefaultRole"]',
+        attachToUsers: '["alice"]',
+        attachToGroups: '["data"]',
+      });
+      const component = r.one(COMPONENT);
+      assert.equal(component.parent, "");
+      const children = r.resources.filter((res) => res !== component);
+      assert.equal(children.length, 8);
+      for (const child of children) {
+        assert.equal(child.parent, component.urn, child.name);
+        assert.ok(child.name.startsWith(`${component.name}-`), child.name);
+      }
+    });
+  });
+
+  describe("used directly", () => {
+    it("rejects bad arguments with a ResourceError", async () => {
+      const { DuplicateStorage } = await import("../components/duplicateStorage");
+      await run();
+      assert.throws(
+        () => new DuplicateStorage("direct", { writeCapacity: 0 }),
+        (e: unknown) =>
+          pulumi.ResourceError.isInstance(e) && /writeCapacity must be/.test(String(e)),
+      );
+    });
+  });
+});
