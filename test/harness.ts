@@ -5,10 +5,10 @@
  * it declared together with the options the SDK sent to the engine (parent, protect, ...), which
  * Pulumi's own `MockResourceArgs` leave out.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml } from "yaml";
+
+export { committedStacks, loadStackConfig } from "../scripts/stackConfig";
 
 export const PROJECT = "snowplow-dedup";
 export const ACCOUNT = "123456789012";
@@ -78,8 +78,7 @@ function mockState(args: pulumi.runtime.MockResourceArgs, region: string) {
   }
 }
 
-const ROOT = path.resolve(__dirname, "..");
-const INDEX = path.join(ROOT, "index.ts");
+const INDEX = path.resolve(__dirname, "..", "index.ts");
 
 /**
  * Runs `index.ts` under mocks as the stack `stack` with `config`, a map from full config keys
@@ -177,36 +176,4 @@ export async function tryRunProgram(
 /** Full config keys of this project from short ones. */
 export function projectConfig(values: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [`${PROJECT}:${k}`, v]));
-}
-
-/**
- * The engine config of a committed stack, read from `Pulumi.<stack>.yaml` as the CLI passes it:
- * project defaults from `Pulumi.yaml` first, scalar values as strings, lists and maps as JSON.
- */
-export function loadStackConfig(stack: string, dir = ROOT): Record<string, string> {
-  const project = parseYaml(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"));
-  const file = path.join(dir, `Pulumi.${stack}.yaml`);
-  const stackFile = parseYaml(fs.readFileSync(file, "utf8")) ?? {};
-  const config: Record<string, string> = {};
-  const put = (key: string, value: unknown) => {
-    const full = key.includes(":") ? key : `${project.name}:${key}`;
-    if (typeof value === "object" && value !== null && "secure" in value) {
-      throw new Error(`${file}: ${key} is a secret, which an offline run cannot decrypt`);
-    }
-    config[full] = typeof value === "string" ? value : JSON.stringify(value);
-  };
-  for (const [key, decl] of Object.entries<{ default?: unknown }>(project.config ?? {})) {
-    if (decl.default !== undefined) put(key, decl.default);
-  }
-  for (const [key, value] of Object.entries(stackFile.config ?? {})) put(key, value);
-  return config;
-}
-
-/** The stacks that have a committed `Pulumi.<stack>.yaml`. */
-export function committedStacks(dir = ROOT): string[] {
-  return fs
-    .readdirSync(dir)
-    .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
-    .filter((s): s is string => s !== undefined)
-    .sort();
 }

@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import * as path from "node:path";
+import * as ts from "typescript";
+import * as tsutils from "@pulumi/pulumi/tsutils";
+
+// Internal to @pulumi/pulumi (left out of its typings), and what its cmd/run calls.
+const { loadTypeScriptCompilerOptions } = tsutils as unknown as {
+  loadTypeScriptCompilerOptions(path: string): ts.CompilerOptions;
+};
+
+const ROOT = path.resolve(__dirname, "..");
+
+function parsed(config: string): ts.ParsedCommandLine {
+  const result = ts.getParsedCommandLineOfConfigFile(
+    path.join(ROOT, config),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) =>
+        assert.fail(ts.flattenDiagnosticMessageText(d.messageText, "\n")),
+    },
+  );
+  assert.ok(result, config);
+  return result;
+}
+
+/** Type errors that a compile with these options reports for one small file. */
+function typeErrors(options: ts.CompilerOptions): string[] {
+  const file = path.join(ROOT, "components", "__deliberate_type_error__.ts");
+  const host = ts.createCompilerHost(options);
+  const read = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, version, ...rest) =>
+    name === file
+      ? ts.createSourceFile(name, 'export const capacity: number = "100";\n', version)
+      : read(name, version, ...rest);
+  const program = ts.createProgram([file], { ...options, noEmit: true, types: [] }, host);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+}
+
+describe("type checking", () => {
+  it("is skipped when the Pulumi runtime loads the program, as it reads tsconfig.json", () => {
+    assert.equal(loadTypeScriptCompilerOptions(path.join(ROOT, "tsconfig.json")).noCheck, true);
+    assert.deepEqual(typeErrors(parsed("tsconfig.json").options), []);
+  });
+
+  it("is done strictly by npm test, over the same files", () => {
+    const deploy = parsed("tsconfig.json");
+    const check = parsed("tsconfig.check.json");
+    assert.deepEqual(check.fileNames, deploy.fileNames);
+    assert.ok(check.fileNames.some((f) => f.endsWith("/index.ts")));
+    assert.equal(check.options.strict, true);
+    assert.notEqual(check.options.noCheck, true);
+  });
+
+  it("catches a deliberate type error with npm test's configuration", () => {
+    const errors = typeErrors(parsed("tsconfig.check.json").options);
+    assert.ok(
+      errors.some((e) => /not assignable to type 'number'/.test(e)),
+      errors.join("\n"),
+    );
+  });
+});
