@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import {
   committedStacks,
@@ -84,5 +85,61 @@ describe("index.ts", () => {
         assert.deepEqual(r.resources, []);
       });
     }
+  });
+
+  describe("properties", () => {
+    const nameChar = fc.constantFrom(
+      ..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-",
+    );
+    const capacity = fc.integer({ min: 1, max: 40000 });
+
+    it("puts any valid table name and capacities into the table's inputs unchanged", async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.string({ unit: nameChar, minLength: 3, maxLength: 255 }),
+          capacity,
+          capacity,
+          async (tableName, write, read) => {
+            const r = await runProgram(
+              projectConfig({
+                tableName,
+                policyName: "shredder",
+                writeCapacity: String(write),
+                readCapacity: String(read),
+              }),
+            );
+            const table = r.one(TABLE).inputs;
+            assert.equal(table.name, tableName);
+            assert.equal(table.writeCapacity, write);
+            assert.equal(table.readCapacity, read);
+          },
+        ),
+        { numRuns: 25 },
+      );
+    });
+
+    it("declares nothing for any invalid capacity, and names the key", async () => {
+      const bad = fc.oneof(
+        fc.integer({ max: 0 }).map(String),
+        fc.integer({ min: 40001 }).map(String),
+        fc
+          .double({ noNaN: true, noDefaultInfinity: true })
+          .filter((d) => !Number.isInteger(d))
+          .map(String),
+        fc.string().filter((s) => !/^\s*[+-]?\d+(\.\d+)?\s*$/.test(s)),
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          bad,
+          fc.constantFrom("writeCapacity", "readCapacity"),
+          async (value, key) => {
+            const r = await tryRunProgram(projectConfig({ [key]: value }));
+            assert.ok(String(r.error).includes(`${key} must be`), String(r.error));
+            assert.deepEqual(r.resources, []);
+          },
+        ),
+        { numRuns: 25 },
+      );
+    });
   });
 });

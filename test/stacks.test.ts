@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { assertServesShredder } from "./dynamodb";
+import { committedStacks, loadStackConfig, resolve, runProgram, tryRunProgram } from "./harness";
+import { assertLeastPrivilege } from "./iamSimulator";
+
+const ROOT = path.resolve(__dirname, "..");
+
+describe("every committed stack file", () => {
+  const stacks = committedStacks();
+
+  it("is found", () => {
+    assert.ok(stacks.length >= 2, stacks.join(", "));
+  });
+
+  for (const stack of stacks) {
+    describe(`Pulumi.${stack}.yaml`, () => {
+      const config = loadStackConfig(stack);
+
+      it("declares a table that serves the shredder in dynalite", async () => {
+        const r = await runProgram(config, stack);
+        await assertServesShredder(r.one("aws:dynamodb/table:Table").inputs);
+      });
+
+      it("declares a least-privilege policy in the IAM simulator", async () => {
+        const r = await runProgram(config, stack);
+        const policy = JSON.parse(r.one("aws:iam/policy:Policy").inputs.policy);
+        const tableArn = (await resolve<string>(r.outputs.tableArn as any)).value!;
+        const management = config["snowplow-dedup:allowTableManagement"] === "true";
+        await assertLeastPrivilege(policy, tableArn, management);
+      });
+    });
+  }
+
+  it("fails here when broken, before anyone runs pulumi preview", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
+    try {
+      fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+      const broken = fs
+        .readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")
+        .replace(/writeCapacity: \d+/, "writeCapacity: 1.5");
+      fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), broken);
+      const r = await tryRunProgram(loadStackConfig("prod", dir), "prod");
+      assert.match(String(r.error), /writeCapacity must be a whole number/);
+      assert.deepEqual(r.resources, []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
