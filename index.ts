@@ -16,3 +16,5 @@ export const policyArn = storage.policyArn;
 export const shredderUserName = storage.shredderUserName;
 export const duplicateStorageConfig = storage.duplicateStorageConfig;
 export const duplicateStorageConfigBase64 = storage.duplicateStorageConfigBase64;
+export const requiredWriteCapacity = storage.requiredWriteCapacity;
+export const estimatedMonthlyCostUsd = storage.estimatedMonthlyCostUsd;

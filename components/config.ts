@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { parse as parseArn, validate as isArn } from "@aws-sdk/util-arn-parser";
 import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
-import type { DuplicateStorageArgs } from "./duplicateStorage";
+import type { AlarmArgs, AutoscalingArgs, DuplicateStorageArgs } from "./duplicateStorage";
 
 /** How the table is billed. */
 export const BILLING_MODES = ["PROVISIONED", "PAY_PER_REQUEST"] as const;
@@ -14,9 +15,22 @@ export type BillingMode = (typeof BILLING_MODES)[number];
 export const SHREDDER_CONFIG_FORMATS = ["2-0-0", "1-0-1"] as const;
 export type ShredderConfigFormat = (typeof SHREDDER_CONFIG_FORMATS)[number];
 
+/** Keys that may stay unset after defaults are applied. */
+type OptionalKey =
+  | "writeCapacity"
+  | "readCapacity"
+  | "autoscaling"
+  | "expectedEventsPerRun"
+  | "targetRunMinutes"
+  | "kmsKeyArn"
+  | "alarms";
+
 /** The user's settings, one per config key, with every default applied. */
-export type DedupSettings = Required<Omit<DuplicateStorageArgs, "writeCapacity" | "readCapacity">> &
-  Pick<DuplicateStorageArgs, "writeCapacity" | "readCapacity">;
+export type DedupSettings = Required<Omit<DuplicateStorageArgs, OptionalKey>> &
+  Pick<DuplicateStorageArgs, Exclude<OptionalKey, "autoscaling" | "alarms">> & {
+    readonly autoscaling?: Required<AutoscalingArgs>;
+    readonly alarms?: AlarmArgs & { readonly throttledWritesThreshold: number };
+  };
 
 /** Capacity units a provisioned table gets when its key is not set. */
 export const DEFAULT_WRITE_CAPACITY = 100;
@@ -24,6 +38,12 @@ export const DEFAULT_WRITE_CAPACITY = 100;
 export const DEFAULT_READ_CAPACITY = 5;
 /** Highest per-table capacity AWS allows without a quota increase. */
 export const MAX_CAPACITY = 40000;
+/** Autoscaling's default target: the share of provisioned writes it keeps in use. */
+export const DEFAULT_TARGET_UTILIZATION = 70;
+/** Throttled writes in five minutes that raise the throttle alarm: any, since they fail the job. */
+export const DEFAULT_THROTTLED_WRITES_THRESHOLD = 1;
+/** Share of the write ceiling, in percent, at which the consumed-writes alarm fires. */
+export const DEFAULT_CONSUMED_WRITE_PERCENT = 80;
 
 /** Defaults of every key whose default does not depend on other keys or on the stack. */
 export const DEFAULTS = {
@@ -38,6 +58,9 @@ export const DEFAULTS = {
   deletionProtection: false,
   protect: false,
   tags: {},
+  runsPerDay: 1,
+  importExistingTable: false,
+  retainOnDelete: false,
 } as const satisfies Partial<DedupSettings>;
 
 /** The default table name for a stack. */
@@ -50,12 +73,33 @@ export function defaultPolicyName(tableName: string): string {
   return `${tableName}-shredder`;
 }
 
-type Kind = "string" | "integer" | "boolean" | "list" | "map";
+type Kind = "string" | "integer" | "boolean" | "list" | "map" | "object";
 
 const TABLE_NAME = "3 to 255 characters of A-Z, a-z, 0-9, '_', '.' and '-'";
 const IAM_CHARS = "A-Z, a-z, 0-9 and '+=,.@_-'";
 const CAPACITY = `a whole number from 1 to ${MAX_CAPACITY}`;
 const BOOLEAN = "true or false";
+const KMS_KEY_ARN =
+  "a KMS key ARN, arn:<partition>:kms:<region>:<account>:key/<key id> (not an alias)";
+const SNS_TOPIC_ARN = "an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<topic>";
+
+/** The region of a KMS key ARN or SNS topic ARN of the expected shape, else undefined. */
+export function arnRegion(arn: string, service: "kms" | "sns"): string | undefined {
+  if (!isArn(arn)) return undefined;
+  const { service: s, region, accountId, resource } = parseArn(arn);
+  const resourceOk =
+    service === "kms"
+      ? /^key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(
+          resource,
+        )
+      : /^[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(resource);
+  return s === service &&
+    /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) &&
+    /^\d{12}$/.test(accountId) &&
+    resourceOk
+    ? region
+    : undefined;
+}
 
 /** What each config key holds, as the engine hands it over (a string) and as allowed text. */
 export const CONFIG_KEYS: Readonly<Record<keyof DedupSettings, { kind: Kind; allowed: string }>> = {
@@ -77,6 +121,24 @@ export const CONFIG_KEYS: Readonly<Record<keyof DedupSettings, { kind: Kind; all
   deletionProtection: { kind: "boolean", allowed: BOOLEAN },
   protect: { kind: "boolean", allowed: BOOLEAN },
   tags: { kind: "map", allowed: "a map of tag keys to string values" },
+  autoscaling: {
+    kind: "object",
+    allowed:
+      "a map with maxWriteCapacity (a whole number from 1 to 40000) and optionally " +
+      "targetUtilization (a number from 20 to 90)",
+  },
+  expectedEventsPerRun: { kind: "integer", allowed: "a whole number of at least 1" },
+  targetRunMinutes: { kind: "integer", allowed: "a whole number from 1 to 10080" },
+  runsPerDay: { kind: "integer", allowed: "a whole number from 1 to 1440" },
+  kmsKeyArn: { kind: "string", allowed: KMS_KEY_ARN },
+  alarms: {
+    kind: "object",
+    allowed:
+      "a map with snsTopicArn (an SNS topic ARN) and optionally throttledWritesThreshold " +
+      "(a whole number of at least 1) and consumedWritePercent (a number from 1 to 100)",
+  },
+  importExistingTable: { kind: "boolean", allowed: BOOLEAN },
+  retainOnDelete: { kind: "boolean", allowed: BOOLEAN },
 };
 
 /** Quotes a value for an error message the way a user would have written it. */
@@ -85,7 +147,9 @@ export function quote(value: unknown): string {
 }
 
 function mustBe(key: string, allowed: string, value: unknown): string {
-  return `${key} must be ${allowed}, got ${quote(value)}`;
+  return value === undefined
+    ? `${key} is missing: it must be ${allowed}`
+    : `${key} must be ${allowed}, got ${quote(value)}`;
 }
 
 /** A zod error map that produces our one message for a key, whatever check failed. */
@@ -157,6 +221,51 @@ const capacity = (key: string) =>
     .min(1, rule(key, CAPACITY))
     .max(MAX_CAPACITY, rule(key, CAPACITY));
 
+const autoscalingSchema = z
+  .object(
+    {
+      maxWriteCapacity: capacity("autoscaling.maxWriteCapacity"),
+      targetUtilization: z
+        .number(rule("autoscaling.targetUtilization", "a number from 20 to 90"))
+        .min(20, rule("autoscaling.targetUtilization", "a number from 20 to 90"))
+        .max(90, rule("autoscaling.targetUtilization", "a number from 20 to 90"))
+        .default(DEFAULT_TARGET_UTILIZATION),
+    },
+    rule("autoscaling", "a map"),
+  )
+  .strict();
+
+const alarmsSchema = z
+  .object(
+    {
+      snsTopicArn: z
+        .string(rule("alarms.snsTopicArn", SNS_TOPIC_ARN))
+        .refine(
+          (arn) => arnRegion(arn, "sns") !== undefined,
+          rule("alarms.snsTopicArn", SNS_TOPIC_ARN),
+        ),
+      throttledWritesThreshold: z
+        .number(rule("alarms.throttledWritesThreshold", "a whole number of at least 1"))
+        .int(rule("alarms.throttledWritesThreshold", "a whole number of at least 1"))
+        .min(1, rule("alarms.throttledWritesThreshold", "a whole number of at least 1"))
+        .default(DEFAULT_THROTTLED_WRITES_THRESHOLD),
+      consumedWritePercent: z
+        .number(rule("alarms.consumedWritePercent", "a number from 1 to 100"))
+        .min(1, rule("alarms.consumedWritePercent", "a number from 1 to 100"))
+        .max(100, rule("alarms.consumedWritePercent", "a number from 1 to 100"))
+        .optional(),
+    },
+    rule("alarms", "a map"),
+  )
+  .strict();
+
+const wholeNumber = (key: string, min: number, max: number, allowed: string) =>
+  z
+    .number(rule(key, allowed))
+    .int(rule(key, allowed))
+    .min(min, rule(key, allowed))
+    .max(max, rule(key, allowed));
+
 const settingsSchema = z
   .object({
     tableName: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, rule("tableName", TABLE_NAME)),
@@ -179,6 +288,27 @@ const settingsSchema = z
     deletionProtection: z.boolean(),
     protect: z.boolean(),
     tags: tagMap,
+    autoscaling: autoscalingSchema.optional(),
+    expectedEventsPerRun: wholeNumber(
+      "expectedEventsPerRun",
+      1,
+      Number.MAX_SAFE_INTEGER,
+      "a whole number of at least 1",
+    ).optional(),
+    targetRunMinutes: wholeNumber(
+      "targetRunMinutes",
+      1,
+      10080,
+      "a whole number from 1 to 10080",
+    ).optional(),
+    runsPerDay: wholeNumber("runsPerDay", 1, 1440, "a whole number from 1 to 1440"),
+    kmsKeyArn: z
+      .string()
+      .refine((arn) => arnRegion(arn, "kms") !== undefined, rule("kmsKeyArn", KMS_KEY_ARN))
+      .optional(),
+    alarms: alarmsSchema.optional(),
+    importExistingTable: z.boolean(),
+    retainOnDelete: z.boolean(),
   })
   .strict();
 
@@ -216,13 +346,15 @@ export function resolveSettings(
     writeCapacity: provisioned ? (input.writeCapacity ?? DEFAULT_WRITE_CAPACITY) : undefined,
     readCapacity: provisioned ? (input.readCapacity ?? DEFAULT_READ_CAPACITY) : undefined,
     policyName: input.policyName ?? defaultPolicyName(tableName),
+    alarms: withCapacityAlarmDefault(input.alarms, provisioned),
   };
 
   const parsed = settingsSchema.safeParse(candidate);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       if (issue.code === "unrecognized_keys") {
-        problems.push(`unknown setting(s) ${issue.keys.map((k) => quote(k)).join(", ")}`);
+        const where = issue.path.length > 0 ? `${issue.path.join(".")} has ` : "";
+        problems.push(`${where}unknown key(s) ${issue.keys.map((k) => quote(k)).join(", ")}`);
       } else if (issue.path[0] === "policyName" && input.policyName === undefined) {
         // A bad table name already has its own message; its derived policy name adds nothing.
         if (parsed.error.issues.some((i) => i.path[0] === "tableName")) continue;
@@ -230,10 +362,53 @@ export function resolveSettings(
           `policyName defaults to ${quote(candidate.policyName)}, which IAM does not allow ` +
             `(${CONFIG_KEYS.policyName.allowed}): set policyName`,
         );
+      } else if (issue.path.length > 1 && issue.message.includes(" is missing: ")) {
+        // A missing member: quote the map it is missing from, which is what the user wrote.
+        const parent = input[issue.path[0] as keyof DuplicateStorageArgs];
+        problems.push(
+          issue.message.replace(" is missing: ", ` is missing from ${quote(parent)}: `),
+        );
       } else {
         problems.push(issue.message);
       }
     }
+  }
+
+  if (input.autoscaling !== undefined && !provisioned) {
+    problems.push(
+      `autoscaling is only allowed with billingMode PROVISIONED, got billingMode ${quote(billingMode)}: ` +
+        "on-demand tables scale by themselves",
+    );
+  }
+  const max = input.autoscaling?.maxWriteCapacity;
+  if (provisioned && typeof max === "number" && max < (candidate.writeCapacity ?? 0)) {
+    problems.push(
+      `autoscaling.maxWriteCapacity must not be smaller than writeCapacity (${candidate.writeCapacity}), ` +
+        `got ${quote(max)}`,
+    );
+  }
+  if (!provisioned && input.alarms?.consumedWritePercent !== undefined) {
+    problems.push(
+      `alarms.consumedWritePercent is only allowed with billingMode PROVISIONED, got ` +
+        `${quote(input.alarms.consumedWritePercent)} with billingMode ${quote(billingMode)}: ` +
+        "an on-demand table has no provisioned ceiling to approach",
+    );
+  }
+  const planning = ["expectedEventsPerRun", "targetRunMinutes"] as const;
+  const givenPlanning = planning.filter((k) => input[k] !== undefined);
+  if (givenPlanning.length === 1) {
+    const [given] = givenPlanning;
+    const missing = planning.find((k) => k !== given);
+    problems.push(
+      `${missing} is missing: capacity planning needs both expectedEventsPerRun and ` +
+        `targetRunMinutes, got only ${given} ${quote(input[given])}`,
+    );
+  }
+  if (candidate.importExistingTable && input.tableName === undefined) {
+    problems.push(
+      "importExistingTable requires tableName: set it to the name of the table to adopt " +
+        `(the default would be ${quote(tableName)})`,
+    );
   }
 
   if (candidate.shredderConfigFormat === "1-0-1" && !candidate.createShredderUser) {
@@ -246,6 +421,16 @@ export function resolveSettings(
   return problems.length === 0
     ? { settings: parsed.data as DedupSettings, problems: [] }
     : { problems };
+}
+
+/** Only a provisioned table has a ceiling for the consumed-writes alarm to watch. */
+function withCapacityAlarmDefault(alarms: AlarmArgs | undefined, provisioned: boolean) {
+  const isMap = typeof alarms === "object" && alarms !== null && !Array.isArray(alarms);
+  if (!isMap || !provisioned) return alarms;
+  return {
+    ...alarms,
+    consumedWritePercent: alarms.consumedWritePercent ?? DEFAULT_CONSUMED_WRITE_PERCENT,
+  };
 }
 
 /** Turns one engine config string into the key's type, or says why it cannot. */
@@ -263,7 +448,8 @@ function decode(key: keyof DedupSettings, raw: string): { value?: unknown; probl
         ? { value: Number(raw) }
         : bad;
     case "list":
-    case "map": {
+    case "map":
+    case "object": {
       let value: unknown;
       try {
         value = JSON.parse(raw);
@@ -272,14 +458,12 @@ function decode(key: keyof DedupSettings, raw: string): { value?: unknown; probl
           ? { problem: `${bad.problem} (write a YAML list, for example [${raw}])` }
           : bad;
       }
-      const ok =
-        kind === "list"
-          ? Array.isArray(value) && value.every((v) => typeof v === "string")
-          : typeof value === "object" &&
-            value !== null &&
-            !Array.isArray(value) &&
-            Object.values(value).every((v) => typeof v === "string");
-      return ok
+      const isMap = typeof value === "object" && value !== null && !Array.isArray(value);
+      if (kind === "list") {
+        return Array.isArray(value) && value.every((v) => typeof v === "string") ? { value } : bad;
+      }
+      if (kind === "object") return isMap ? { value } : bad;
+      return isMap && Object.values(value as object).every((v) => typeof v === "string")
         ? { value }
         : { problem: `${bad.problem} (quote values that YAML reads as numbers)` };
     }
@@ -328,7 +512,7 @@ export function parseStackConfig(
   }
 
   const resolved = resolveSettings(input as DuplicateStorageArgs, stack);
-  const all = [...problems, ...resolved.problems];
+  const all = [...problems, ...resolved.problems, ...regionProblems(resolved.settings, allConfig)];
   if (all.length > 0 || resolved.settings === undefined) {
     throw new ConfigError(namespace, [...new Set(all)]);
   }
@@ -343,4 +527,25 @@ function unknownKeyMessage(key: string, raw: string, known: readonly string[]): 
     (near ? `: did you mean ${quote(suggestion)}?` : "") +
     ` Known keys: ${known.join(", ")}`
   );
+}
+
+/** A key and a topic in another region than the stack's cannot serve its table. */
+function regionProblems(
+  settings: DedupSettings | undefined,
+  allConfig: Readonly<Record<string, string>>,
+): string[] {
+  const region = allConfig["aws:region"];
+  if (settings === undefined || region === undefined) return [];
+  const problems: string[] = [];
+  const check = (key: string, arn: string | undefined, service: "kms" | "sns") => {
+    const at = arn === undefined ? undefined : arnRegion(arn, service);
+    if (at !== undefined && at !== region) {
+      problems.push(
+        `${key} must be in the stack's region aws:region ${quote(region)}, got ${quote(arn)} in ${quote(at)}`,
+      );
+    }
+  };
+  check("kmsKeyArn", settings.kmsKeyArn, "kms");
+  check("alarms.snsTopicArn", settings.alarms?.snsTopicArn, "sns");
+  return problems;
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseArn } from "@aws-sdk/util-arn-parser";
-import { BillingMode, ShredderConfigFormat, resolveSettings } from "./config";
+import { BillingMode, DedupSettings, ShredderConfigFormat, resolveSettings } from "./config";
 import {
   SelfDescribingConfig,
   StorageCredentials,
@@ -10,6 +10,36 @@ import {
   toBase64,
 } from "./shredderConfig";
 import { shredderPolicyDocument } from "./shredderPolicy";
+import { CapacityPlan, planCapacity } from "./capacityPlanning";
+
+/** Write autoscaling of a provisioned table. */
+export interface AutoscalingArgs {
+  /** Ceiling of the write units, 1 to 40000; not below `writeCapacity`, which is the floor. */
+  readonly maxWriteCapacity: number;
+  /**
+   * Share of provisioned writes, in percent (20 to 90), that target tracking keeps in use.
+   * @default 70
+   */
+  readonly targetUtilization?: number;
+}
+
+/** CloudWatch alarms on the table's writes. */
+export interface AlarmArgs {
+  /** ARN of the SNS topic the alarms notify, in the table's region. */
+  readonly snsTopicArn: string;
+  /**
+   * Throttled writes within five minutes that raise the throttle alarm.
+   * @default 1
+   */
+  readonly throttledWritesThreshold?: number;
+  /**
+   * Consumed writes, in percent of the write ceiling (`writeCapacity`, or
+   * `autoscaling.maxWriteCapacity`), sustained for ten minutes, that raise the capacity alarm.
+   * Not allowed with `billingMode: PAY_PER_REQUEST`, which has no ceiling.
+   * @default 80
+   */
+  readonly consumedWritePercent?: number;
+}
 
 /** Arguments of {@link DuplicateStorage}. Each one is a stack config key of the same name. */
 export interface DuplicateStorageArgs {
@@ -94,6 +124,49 @@ export interface DuplicateStorageArgs {
    * @default {}
    */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Scale the write capacity between `writeCapacity` and a ceiling by target tracking; the table
+   * then ignores changes to its write capacity. Not allowed with `billingMode: PAY_PER_REQUEST`.
+   * @default none
+   */
+  readonly autoscaling?: AutoscalingArgs;
+  /**
+   * Events in one shredder run, for capacity planning; requires `targetRunMinutes`.
+   * @default none
+   */
+  readonly expectedEventsPerRun?: number;
+  /**
+   * How long a run may take to write its events, in minutes; requires `expectedEventsPerRun`.
+   * @default none
+   */
+  readonly targetRunMinutes?: number;
+  /**
+   * Shredder runs a day, for the on-demand cost estimate.
+   * @default 1
+   */
+  readonly runsPerDay?: number;
+  /**
+   * ARN of a customer managed KMS key that encrypts the table; the shredder's policy then may use
+   * the key through DynamoDB only.
+   * @default none (an AWS owned key)
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * CloudWatch alarms on throttled and consumed writes, notifying an SNS topic.
+   * @default none
+   */
+  readonly alarms?: AlarmArgs;
+  /**
+   * Adopt an existing table of name `tableName` (for example one made by hand from the setup
+   * guide) instead of creating one. Turn it off once `pulumi up` has imported the table.
+   * @default false
+   */
+  readonly importExistingTable?: boolean;
+  /**
+   * Set Pulumi's `retainOnDelete` on the table: a replaced or removed table stays in AWS.
+   * @default false
+   */
+  readonly retainOnDelete?: boolean;
 }
 
 /** Attribute names and types fixed by the shredder's item format. */
@@ -133,6 +206,11 @@ export class DuplicateStorage extends pulumi.ComponentResource {
   public readonly duplicateStorageConfig: pulumi.Output<SelfDescribingConfig>;
   /** The config base64-encoded, as `--duplicate-storage-config` takes it; secret likewise. */
   public readonly duplicateStorageConfigBase64: pulumi.Output<string>;
+  /** Write units a run needs to finish in time, with the capacity planning keys only. */
+  public readonly requiredWriteCapacity: pulumi.Output<number> | undefined;
+  /** Estimated monthly costs of provisioned and on-demand capacity, with planning keys only. */
+  public readonly estimatedMonthlyCostUsd:
+    pulumi.Output<CapacityPlan["estimatedMonthlyCostUsd"]> | undefined;
 
   constructor(name: string, args: DuplicateStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("snowplow:dedup:DuplicateStorage", name, {}, opts);
@@ -144,6 +222,12 @@ export class DuplicateStorage extends pulumi.ComponentResource {
     const settings = resolved.settings;
     const tags = { ...settings.tags };
 
+    const ignoreChanges = [
+      // Otherwise every `pulumi up` would reset what the autoscaler set.
+      ...(settings.autoscaling ? ["writeCapacity"] : []),
+      // A table made from the setup guide has no TTL; it is enabled by the first `up` after import.
+      ...(settings.importExistingTable ? ["ttl"] : []),
+    ];
     this.table = new aws.dynamodb.Table(
       `${name}-table`,
       {
@@ -158,10 +242,20 @@ export class DuplicateStorage extends pulumi.ComponentResource {
         ttl: { attributeName: TTL_ATTRIBUTE, enabled: true },
         pointInTimeRecovery: { enabled: settings.pointInTimeRecovery },
         deletionProtectionEnabled: settings.deletionProtection,
+        serverSideEncryption: settings.kmsKeyArn
+          ? { enabled: true, kmsKeyArn: settings.kmsKeyArn }
+          : undefined,
         tags,
       },
-      { parent: this, protect: settings.protect },
+      {
+        parent: this,
+        protect: settings.protect,
+        retainOnDelete: settings.retainOnDelete,
+        ignoreChanges: ignoreChanges.length > 0 ? ignoreChanges : undefined,
+        import: settings.importExistingTable ? settings.tableName : undefined,
+      },
     );
+    const region = this.table.arn.apply((arn) => parseArn(arn).region);
 
     this.policy = new aws.iam.Policy(
       `${name}-policy`,
@@ -169,7 +263,11 @@ export class DuplicateStorage extends pulumi.ComponentResource {
         name: settings.policyName,
         description: `Lets the Snowplow shredder de-duplicate events in DynamoDB table ${settings.tableName}`,
         policy: pulumi.jsonStringify(
-          shredderPolicyDocument(this.table.arn, settings.allowTableManagement),
+          shredderPolicyDocument(
+            this.table.arn,
+            settings.allowTableManagement,
+            settings.kmsKeyArn ? { keyArn: settings.kmsKeyArn, region } : undefined,
+          ),
         ),
         tags,
       },
@@ -231,6 +329,15 @@ export class DuplicateStorage extends pulumi.ComponentResource {
     this.duplicateStorageConfig = credentials ? pulumi.secret(config) : config;
     this.duplicateStorageConfigBase64 = this.duplicateStorageConfig.apply(toBase64);
 
+    if (settings.autoscaling && settings.writeCapacity !== undefined) {
+      this.declareAutoscaling(name, settings.writeCapacity, settings.autoscaling, tags);
+    }
+    if (settings.alarms) this.declareAlarms(name, settings, settings.alarms, tags);
+
+    const plan = this.planCapacity(settings);
+    this.requiredWriteCapacity = plan && pulumi.output(plan.requiredWriteCapacity);
+    this.estimatedMonthlyCostUsd = plan && pulumi.output(plan.estimatedMonthlyCostUsd);
+
     this.tableName = this.table.name;
     this.tableArn = this.table.arn;
     this.policyName = this.policy.name;
@@ -244,6 +351,114 @@ export class DuplicateStorage extends pulumi.ComponentResource {
       shredderUserName: this.shredderUserName,
       duplicateStorageConfig: this.duplicateStorageConfig,
       duplicateStorageConfigBase64: this.duplicateStorageConfigBase64,
+      requiredWriteCapacity: this.requiredWriteCapacity,
+      estimatedMonthlyCostUsd: this.estimatedMonthlyCostUsd,
     });
+  }
+
+  /** Target tracking of the table's write units between `writeCapacity` and the ceiling. */
+  private declareAutoscaling(
+    name: string,
+    writeCapacity: number,
+    autoscaling: Required<AutoscalingArgs>,
+    tags: Record<string, string>,
+  ): void {
+    const target = new aws.appautoscaling.Target(
+      `${name}-write-scaling`,
+      {
+        serviceNamespace: "dynamodb",
+        scalableDimension: "dynamodb:table:WriteCapacityUnits",
+        resourceId: pulumi.interpolate`table/${this.table.name}`,
+        minCapacity: writeCapacity,
+        maxCapacity: autoscaling.maxWriteCapacity,
+        tags,
+      },
+      { parent: this },
+    );
+    new aws.appautoscaling.Policy(
+      `${name}-write-scaling-policy`,
+      {
+        policyType: "TargetTrackingScaling",
+        serviceNamespace: target.serviceNamespace,
+        scalableDimension: target.scalableDimension,
+        resourceId: target.resourceId,
+        targetTrackingScalingPolicyConfiguration: {
+          predefinedMetricSpecification: {
+            predefinedMetricType: "DynamoDBWriteCapacityUtilization",
+          },
+          targetValue: autoscaling.targetUtilization,
+        },
+      },
+      { parent: this },
+    );
+  }
+
+  /** Alarms on throttled writes and, for a provisioned table, on writes near the ceiling. */
+  private declareAlarms(
+    name: string,
+    settings: DedupSettings,
+    alarms: NonNullable<DedupSettings["alarms"]>,
+    tags: Record<string, string>,
+  ): void {
+    const common = {
+      namespace: "AWS/DynamoDB",
+      dimensions: { TableName: this.table.name },
+      statistic: "Sum",
+      period: 300,
+      treatMissingData: "notBreaching",
+      alarmActions: [alarms.snsTopicArn],
+      okActions: [alarms.snsTopicArn],
+      tags,
+    };
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-write-throttles`,
+      {
+        ...common,
+        alarmDescription:
+          `Writes to the Snowplow de-duplication table ${settings.tableName} are throttled. Once ` +
+          "the AWS SDK's retries are spent the shredder's job fails: raise the write capacity.",
+        metricName: "WriteThrottleEvents",
+        evaluationPeriods: 1,
+        threshold: alarms.throttledWritesThreshold,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+      },
+      { parent: this },
+    );
+    const ceiling = settings.autoscaling?.maxWriteCapacity ?? settings.writeCapacity;
+    const percent = alarms.consumedWritePercent;
+    if (ceiling === undefined || percent === undefined) return;
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-consumed-writes`,
+      {
+        ...common,
+        alarmDescription:
+          `Writes to the Snowplow de-duplication table ${settings.tableName} have used over ` +
+          `${percent}% of its ceiling of ${ceiling} write units for ten ` +
+          "minutes: the shredder is about to be throttled.",
+        metricName: "ConsumedWriteCapacityUnits",
+        evaluationPeriods: 2,
+        // The metric's five-minute sum, so the ceiling in units per second times 300 seconds.
+        threshold: Math.round((percent / 100) * ceiling * common.period),
+        comparisonOperator: "GreaterThanThreshold",
+      },
+      { parent: this },
+    );
+  }
+
+  /** The capacity plan from `expectedEventsPerRun` and `targetRunMinutes`, warning if short. */
+  private planCapacity(settings: DedupSettings): CapacityPlan | undefined {
+    if (settings.expectedEventsPerRun === undefined || settings.targetRunMinutes === undefined) {
+      return undefined;
+    }
+    const plan = planCapacity({
+      expectedEventsPerRun: settings.expectedEventsPerRun,
+      targetRunMinutes: settings.targetRunMinutes,
+      runsPerDay: settings.runsPerDay,
+      writeCapacity: settings.writeCapacity,
+      readCapacity: settings.readCapacity,
+      maxWriteCapacity: settings.autoscaling?.maxWriteCapacity,
+    });
+    if (plan.warning) pulumi.log.warn(plan.warning, this.table);
+    return plan;
   }
 }

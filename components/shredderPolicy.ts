@@ -14,6 +14,30 @@ export const TABLE_MANAGEMENT_ACTIONS = [
   "dynamodb:UpdateTimeToLive",
 ] as const;
 
+/**
+ * What a caller of a table encrypted with a customer managed key needs on the key, per "How Amazon
+ * DynamoDB uses AWS KMS" in the AWS KMS Developer Guide, which lists kms:Encrypt, kms:Decrypt,
+ * kms:ReEncrypt* (ReEncryptFrom and ReEncryptTo), kms:GenerateDataKey* (GenerateDataKey and
+ * GenerateDataKeyWithoutPlaintext), kms:DescribeKey and kms:CreateGrant. The wildcards are spelt
+ * out so that the policy holds none.
+ */
+export const TABLE_KEY_ACTIONS = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:DescribeKey",
+  "kms:CreateGrant",
+] as const;
+
+/** The customer managed key of the table, and the table's region. */
+export interface TableKey {
+  readonly keyArn: string;
+  readonly region: pulumi.Input<string>;
+}
+
 /** The actions the shredder's policy allows on the table. */
 export function shredderActions(allowTableManagement: boolean): string[] {
   return [...SHREDDER_ACTIONS, ...(allowTableManagement ? TABLE_MANAGEMENT_ACTIONS : [])];
@@ -26,21 +50,35 @@ export interface ShredderPolicyDocument extends aws.iam.PolicyDocument {
 
 /**
  * The shredder's least-privilege policy: its actions on exactly one table ARN, which must be the
- * table's own output so that the policy can never point at a table other than the one declared.
+ * table's own output so that the policy can never point at a table other than the one declared;
+ * and, for a table encrypted with a customer managed key, the key's actions through DynamoDB.
  */
 export function shredderPolicyDocument(
   tableArn: pulumi.Input<string>,
   allowTableManagement: boolean,
+  tableKey?: TableKey,
 ): ShredderPolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "SnowplowShredderDeduplication",
-        Effect: "Allow",
-        Action: shredderActions(allowTableManagement),
-        Resource: [tableArn],
+  const statements: aws.iam.PolicyStatement[] = [
+    {
+      Sid: "SnowplowShredderDeduplication",
+      Effect: "Allow",
+      Action: shredderActions(allowTableManagement),
+      Resource: [tableArn],
+    },
+  ];
+  if (tableKey !== undefined) {
+    statements.push({
+      Sid: "SnowplowShredderTableKey",
+      Effect: "Allow",
+      Action: [...TABLE_KEY_ACTIONS],
+      Resource: [tableKey.keyArn],
+      // Only DynamoDB, on the shredder's behalf, may use the key; never the shredder directly.
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": pulumi.interpolate`dynamodb.${tableKey.region}.amazonaws.com`,
+        },
       },
-    ],
-  };
+    });
+  }
+  return { Version: "2012-10-17", Statement: statements };
 }

@@ -4,9 +4,17 @@ import * as path from "node:path";
 import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { ConfigError, DedupSettings, parseStackConfig } from "../components/config";
+import {
+  CONFIG_KEYS,
+  ConfigError,
+  DedupSettings,
+  parseStackConfig,
+  resolveSettings,
+} from "../components/config";
 
 const NS = "snowplow-dedup";
+const KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab";
+const TOPIC = "arn:aws:sns:eu-west-1:123456789012:snowplow-alerts";
 
 /** Parses short keys as the engine would hand them over for stack `dev`. */
 function parse(values: Record<string, string>, stack = "dev"): DedupSettings {
@@ -46,6 +54,14 @@ describe("parseStackConfig", () => {
       ["deletionProtection", false],
       ["protect", false],
       ["tags", {}],
+      ["autoscaling", undefined],
+      ["expectedEventsPerRun", undefined],
+      ["targetRunMinutes", undefined],
+      ["runsPerDay", 1],
+      ["kmsKeyArn", undefined],
+      ["alarms", undefined],
+      ["importExistingTable", false],
+      ["retainOnDelete", false],
     ];
     for (const [key, expected] of cases) {
       it(`defaults ${key} to ${JSON.stringify(expected)}`, () => {
@@ -113,6 +129,54 @@ describe("parseStackConfig", () => {
       ["deletion protection", { deletionProtection: "true" }, { deletionProtection: true }],
       ["protect", { protect: "true" }, { protect: true }],
       ["an explicit false", { protect: "false" }, { protect: false }],
+      [
+        "autoscaling with its default target",
+        { writeCapacity: "500", autoscaling: '{"maxWriteCapacity":6000}' },
+        { autoscaling: { maxWriteCapacity: 6000, targetUtilization: 70 } },
+      ],
+      [
+        "autoscaling with a target and a ceiling equal to the floor",
+        { writeCapacity: "100", autoscaling: '{"maxWriteCapacity":100,"targetUtilization":45.5}' },
+        { autoscaling: { maxWriteCapacity: 100, targetUtilization: 45.5 } },
+      ],
+      [
+        "capacity planning",
+        { expectedEventsPerRun: "10000000", targetRunMinutes: "30", runsPerDay: "24" },
+        { expectedEventsPerRun: 10000000, targetRunMinutes: 30, runsPerDay: 24 },
+      ],
+      [
+        "a KMS key ARN",
+        { kmsKeyArn: `arn:aws:kms:eu-west-1:123456789012:key/${KEY_ID}` },
+        { kmsKeyArn: `arn:aws:kms:eu-west-1:123456789012:key/${KEY_ID}` },
+      ],
+      [
+        "a multi-Region KMS key ARN",
+        { kmsKeyArn: `arn:aws:kms:us-east-1:123456789012:key/mrk-${"a1".repeat(16)}` },
+        { kmsKeyArn: `arn:aws:kms:us-east-1:123456789012:key/mrk-${"a1".repeat(16)}` },
+      ],
+      [
+        "alarms with their defaults",
+        { alarms: `{"snsTopicArn":"${TOPIC}"}` },
+        { alarms: { snsTopicArn: TOPIC, throttledWritesThreshold: 1, consumedWritePercent: 80 } },
+      ],
+      [
+        "alarms on an on-demand table, which has no capacity alarm",
+        { billingMode: "PAY_PER_REQUEST", alarms: `{"snsTopicArn":"${TOPIC}"}` },
+        { alarms: { snsTopicArn: TOPIC, throttledWritesThreshold: 1 } },
+      ],
+      [
+        "alarms with thresholds",
+        {
+          alarms: `{"snsTopicArn":"${TOPIC}","throttledWritesThreshold":5,"consumedWritePercent":90}`,
+        },
+        { alarms: { snsTopicArn: TOPIC, throttledWritesThreshold: 5, consumedWritePercent: 90 } },
+      ],
+      [
+        "importing a named table",
+        { importExistingTable: "true", tableName: "snowplow-deduplication" },
+        { importExistingTable: true, tableName: "snowplow-deduplication" },
+      ],
+      ["retainOnDelete", { retainOnDelete: "true" }, { retainOnDelete: true }],
       [
         "tags with spaces and allowed punctuation",
         { tags: '{"cost center":"data/eu:1","team":""}' },
@@ -349,6 +413,137 @@ describe("parseStackConfig", () => {
       ],
       ["a tag value with a semicolon", { tags: '{"k":"a;b"}' }, "tags.k", "a;b", "letters, digits"],
       [
+        "autoscaling with PAY_PER_REQUEST",
+        { billingMode: "PAY_PER_REQUEST", autoscaling: '{"maxWriteCapacity":10}' },
+        "autoscaling",
+        "PAY_PER_REQUEST",
+        "only allowed with billingMode PROVISIONED",
+      ],
+      [
+        "an autoscaling ceiling below writeCapacity",
+        { writeCapacity: "500", autoscaling: '{"maxWriteCapacity":400}' },
+        "autoscaling.maxWriteCapacity",
+        "400",
+        "must not be smaller than writeCapacity (500)",
+      ],
+      [
+        "an autoscaling ceiling over the quota",
+        { autoscaling: '{"maxWriteCapacity":40001}' },
+        "autoscaling.maxWriteCapacity",
+        "40001",
+        "1 to 40000",
+      ],
+      [
+        "an autoscaling target of 95",
+        { autoscaling: '{"maxWriteCapacity":200,"targetUtilization":95}' },
+        "autoscaling.targetUtilization",
+        "95",
+        "from 20 to 90",
+      ],
+      [
+        "an autoscaling target of 10",
+        { autoscaling: '{"maxWriteCapacity":200,"targetUtilization":10}' },
+        "autoscaling.targetUtilization",
+        "10",
+        "from 20 to 90",
+      ],
+      [
+        "autoscaling with a misspelt key",
+        { autoscaling: '{"maxWriteCapacity":200,"targetUtilisation":50}' },
+        "autoscaling",
+        "targetUtilisation",
+        "unknown key",
+      ],
+      [
+        "autoscaling as a number",
+        { autoscaling: "6000" },
+        "autoscaling",
+        "6000",
+        "a map with maxWriteCapacity",
+      ],
+      [
+        "events per run without a target time",
+        { expectedEventsPerRun: "1000" },
+        "targetRunMinutes",
+        "1000",
+        "needs both expectedEventsPerRun and targetRunMinutes",
+      ],
+      [
+        "a target time of zero",
+        { expectedEventsPerRun: "1000", targetRunMinutes: "0" },
+        "targetRunMinutes",
+        "0",
+        "1 to 10080",
+      ],
+      [
+        "zero events per run",
+        { expectedEventsPerRun: "0", targetRunMinutes: "5" },
+        "expectedEventsPerRun",
+        "0",
+        "at least 1",
+      ],
+      ["runsPerDay of 0", { runsPerDay: "0" }, "runsPerDay", "0", "1 to 1440"],
+      [
+        "a KMS alias instead of a key",
+        { kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:alias/dedup" },
+        "kmsKeyArn",
+        "arn:aws:kms:eu-west-1:123456789012:alias/dedup",
+        "not an alias",
+      ],
+      ["a bare KMS key id", { kmsKeyArn: KEY_ID }, "kmsKeyArn", KEY_ID, "a KMS key ARN"],
+      [
+        "an ARN of another service as the KMS key",
+        { kmsKeyArn: `arn:aws:sns:eu-west-1:123456789012:key/${KEY_ID}` },
+        "kmsKeyArn",
+        `arn:aws:sns:eu-west-1:123456789012:key/${KEY_ID}`,
+        "a KMS key ARN",
+      ],
+      [
+        "alarms without a topic",
+        { alarms: '{"throttledWritesThreshold":3}' },
+        "alarms.snsTopicArn",
+        '{"throttledWritesThreshold":3}',
+        "is missing",
+      ],
+      [
+        "alarms with a topic name instead of an ARN",
+        { alarms: '{"snsTopicArn":"ops-alerts"}' },
+        "alarms.snsTopicArn",
+        "ops-alerts",
+        "an SNS topic ARN",
+      ],
+      [
+        "a capacity alarm with PAY_PER_REQUEST",
+        {
+          billingMode: "PAY_PER_REQUEST",
+          alarms: `{"snsTopicArn":"${TOPIC}","consumedWritePercent":80}`,
+        },
+        "alarms.consumedWritePercent",
+        "80",
+        "only allowed with billingMode PROVISIONED",
+      ],
+      [
+        "a capacity alarm at 0%",
+        { alarms: `{"snsTopicArn":"${TOPIC}","consumedWritePercent":0}` },
+        "alarms.consumedWritePercent",
+        "0",
+        "from 1 to 100",
+      ],
+      [
+        "importing without a table name",
+        { importExistingTable: "true" },
+        "importExistingTable",
+        "snowplow-deduplication-dev",
+        "requires tableName",
+      ],
+      [
+        "retainOnDelete spelt yes",
+        { retainOnDelete: "yes" },
+        "retainOnDelete",
+        "yes",
+        "true or false",
+      ],
+      [
         "a table name whose default policy name is too long",
         { tableName: "t".repeat(120) },
         "policyName",
@@ -366,6 +561,31 @@ describe("parseStackConfig", () => {
         assert.ok(message.includes(allowed), `says what is allowed (${allowed}): ${message}`);
       });
     }
+
+    it("rejects a KMS key and an alarm topic outside the stack's region", () => {
+      const problems = (() => {
+        try {
+          parseStackConfig(
+            {
+              "aws:region": "us-east-1",
+              [`${NS}:kmsKeyArn`]: `arn:aws:kms:eu-west-1:123456789012:key/${KEY_ID}`,
+              [`${NS}:alarms`]: `{"snsTopicArn":"${TOPIC}"}`,
+            },
+            NS,
+            "dev",
+          );
+        } catch (e) {
+          return (e as ConfigError).problems;
+        }
+        return [];
+      })();
+      assert.equal(problems.length, 2, problems.join("\n"));
+      assert.match(
+        problems[0],
+        /^kmsKeyArn must be in the stack's region aws:region 'us-east-1'.*'eu-west-1'/,
+      );
+      assert.match(problems[1], /^alarms.snsTopicArn must be in the stack's region/);
+    });
 
     it("rejects more than 50 tags", () => {
       const tags = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"]));
@@ -399,6 +619,35 @@ describe("parseStackConfig", () => {
         (e: unknown) => pulumi.RunError.isInstance(e) && /nothing was created/.test(String(e)),
       );
     });
+  });
+
+  describe("resolveSettings", () => {
+    const configs: Record<string, string>[] = [
+      {},
+      { billingMode: "PAY_PER_REQUEST", alarms: `{"snsTopicArn":"${TOPIC}"}` },
+      {
+        writeCapacity: "500",
+        autoscaling: '{"maxWriteCapacity":900}',
+        alarms: `{"snsTopicArn":"${TOPIC}"}`,
+      },
+      {
+        importExistingTable: "true",
+        tableName: "legacy",
+        createShredderUser: "true",
+        shredderConfigFormat: "1-0-1",
+      },
+      {
+        expectedEventsPerRun: "5",
+        targetRunMinutes: "5",
+        kmsKeyArn: `arn:aws:kms:eu-west-1:123456789012:key/${KEY_ID}`,
+      },
+    ];
+    for (const values of configs) {
+      it(`accepts its own result unchanged, as the component re-checks it: ${JSON.stringify(values)}`, () => {
+        const settings = parse(values);
+        assert.deepEqual(resolveSettings(settings, "dev"), { settings, problems: [] });
+      });
+    }
   });
 
   describe("properties", () => {
@@ -460,10 +709,10 @@ describe("parseStackConfig", () => {
 });
 
 describe("Pulumi.yaml", () => {
-  const project = parseYaml(fs.readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8"));
+  const rawProject = fs.readFileSync(path.join(__dirname, "..", "Pulumi.yaml"), "utf8");
+  const project = parseYaml(rawProject);
   const declared: Record<string, { type: string; description?: string; default?: unknown }> =
     project.config;
-  const known = Object.keys(parse({}));
 
   it("is the snowplow-dedup project on the nodejs runtime with TypeScript", () => {
     assert.equal(project.name, NS);
@@ -471,8 +720,11 @@ describe("Pulumi.yaml", () => {
     assert.equal(project.runtime.options.typescript, true);
   });
 
-  it("declares every key the program reads, except the map-valued tags", () => {
-    assert.deepEqual(Object.keys(declared).sort(), known.filter((k) => k !== "tags").sort());
+  it("declares every key the program reads, except the map-valued ones", () => {
+    const maps = ["tags", "autoscaling", "alarms"];
+    const known = Object.keys(CONFIG_KEYS);
+    assert.deepEqual(Object.keys(declared).sort(), known.filter((k) => !maps.includes(k)).sort());
+    for (const key of maps) assert.match(rawProject, new RegExp(`- ${key}:`));
   });
 
   it("gives every declared key a description and a type Pulumi's project schema allows", () => {

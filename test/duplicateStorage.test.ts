@@ -328,4 +328,203 @@ describe("DuplicateStorage", () => {
       );
     });
   });
+
+  describe("write autoscaling", () => {
+    const TARGET = "aws:appautoscaling/target:Target";
+    const SCALING = "aws:appautoscaling/policy:Policy";
+
+    it("is absent by default, and the table then owns its write capacity", async () => {
+      const r = await run();
+      assert.deepEqual(r.ofType(TARGET), []);
+      assert.deepEqual(r.ofType(SCALING), []);
+      assert.deepEqual(r.one(TABLE).ignoreChanges, []);
+    });
+
+    it("scales writes between writeCapacity and the ceiling, tracking 70% by default", async () => {
+      const r = await run({
+        tableName: "dedup",
+        writeCapacity: "500",
+        autoscaling: '{"maxWriteCapacity":6000}',
+        tags: '{"team":"data"}',
+      });
+      const target = r.one(TARGET).inputs;
+      assert.equal(target.serviceNamespace, "dynamodb");
+      assert.equal(target.scalableDimension, "dynamodb:table:WriteCapacityUnits");
+      assert.equal(target.resourceId, "table/dedup");
+      assert.equal(target.minCapacity, 500);
+      assert.equal(target.maxCapacity, 6000);
+      assert.deepEqual(target.tags, { team: "data" });
+      const policy = r.one(SCALING).inputs;
+      assert.equal(policy.policyType, "TargetTrackingScaling");
+      assert.equal(policy.resourceId, "table/dedup");
+      assert.deepEqual(policy.targetTrackingScalingPolicyConfiguration, {
+        predefinedMetricSpecification: { predefinedMetricType: "DynamoDBWriteCapacityUtilization" },
+        targetValue: 70,
+      });
+    });
+
+    it("makes the table ignore changes to its write capacity, so that up does not fight it", async () => {
+      const r = await run({ autoscaling: '{"maxWriteCapacity":200,"targetUtilization":50}' });
+      assert.deepEqual(r.one(TABLE).ignoreChanges, ["writeCapacity"]);
+      assert.equal(r.one(SCALING).inputs.targetTrackingScalingPolicyConfiguration.targetValue, 50);
+    });
+  });
+
+  describe("capacity planning", () => {
+    async function withWarnings(values: Record<string, string>) {
+      const warnings: string[] = [];
+      const log = pulumi.log as { warn: (msg: string) => Promise<void> };
+      const original = log.warn;
+      log.warn = async (msg: string) => {
+        warnings.push(msg);
+      };
+      try {
+        return { r: await run(values), warnings };
+      } finally {
+        log.warn = original;
+      }
+    }
+
+    it("exports nothing without the planning keys", async () => {
+      const r = await run();
+      assert.equal(r.outputs.requiredWriteCapacity, undefined);
+      assert.equal(r.outputs.estimatedMonthlyCostUsd, undefined);
+    });
+
+    it("exports the write units a run needs and estimated costs of both billing modes", async () => {
+      const r = await run({ expectedEventsPerRun: "10000000", targetRunMinutes: "30" });
+      assert.equal((await output(r, "requiredWriteCapacity")).value, 5556);
+      const cost = (await output(r, "estimatedMonthlyCostUsd")).value as Record<string, unknown>;
+      for (const key of [
+        "provisionedAtRequiredCapacity",
+        "provisionedAtConfiguredCapacity",
+        "onDemand",
+      ]) {
+        assert.equal(typeof cost[key], "number", key);
+      }
+      assert.match(String(cost.basis), /Estimates/);
+    });
+
+    it("warns when the configured capacity cannot finish a run in time", async () => {
+      const { warnings } = await withWarnings({
+        expectedEventsPerRun: "10000000",
+        targetRunMinutes: "30",
+      });
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0], /writeCapacity is 100.*27\.8 hours.*at least 5556/);
+    });
+
+    it("does not warn when the capacity suffices", async () => {
+      const { warnings } = await withWarnings({
+        expectedEventsPerRun: "10000000",
+        targetRunMinutes: "30",
+        writeCapacity: "6000",
+      });
+      assert.deepEqual(warnings, []);
+    });
+  });
+
+  describe("encryption with a customer managed key", () => {
+    const KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    it("is off by default: no key, and no KMS action in the policy", async () => {
+      const r = await run();
+      assert.equal(r.one(TABLE).inputs.serverSideEncryption, undefined);
+      assert.doesNotMatch(r.one(POLICY).inputs.policy, /kms:/);
+    });
+
+    it("encrypts the table with the key", async () => {
+      const r = await run({ kmsKeyArn: KEY });
+      assert.deepEqual(r.one(TABLE).inputs.serverSideEncryption, { enabled: true, kmsKeyArn: KEY });
+    });
+
+    it("lets the shredder use the key through DynamoDB in the table's region only", async () => {
+      const doc = JSON.parse((await run({ kmsKeyArn: KEY })).one(POLICY).inputs.policy);
+      assert.equal(doc.Statement.length, 2);
+      const [table, key] = doc.Statement;
+      assert.ok(table.Action.every((a: string) => a.startsWith("dynamodb:")));
+      assert.deepEqual(key.Resource, [KEY]);
+      assert.deepEqual([...key.Action].sort(), [
+        "kms:CreateGrant",
+        "kms:Decrypt",
+        "kms:DescribeKey",
+        "kms:Encrypt",
+        "kms:GenerateDataKey",
+        "kms:GenerateDataKeyWithoutPlaintext",
+        "kms:ReEncryptFrom",
+        "kms:ReEncryptTo",
+      ]);
+      assert.deepEqual(key.Condition, {
+        StringEquals: { "kms:ViaService": `dynamodb.${DEFAULT_REGION}.amazonaws.com` },
+      });
+    });
+  });
+
+  describe("alarms", () => {
+    const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+    const TOPIC = `arn:aws:sns:${DEFAULT_REGION}:${ACCOUNT}:snowplow-alerts`;
+    const metric = (r: Run, name: string) =>
+      r.ofType(ALARM).find((a) => a.inputs.metricName === name)!;
+
+    it("are absent by default", async () => {
+      assert.deepEqual((await run()).ofType(ALARM), []);
+    });
+
+    it("watch throttled writes and consumed writes against the provisioned units", async () => {
+      const r = await run({ tableName: "dedup", alarms: `{"snsTopicArn":"${TOPIC}"}` });
+      assert.equal(r.ofType(ALARM).length, 2);
+      for (const alarm of r.ofType(ALARM)) {
+        assert.equal(alarm.inputs.namespace, "AWS/DynamoDB");
+        assert.deepEqual(alarm.inputs.dimensions, { TableName: "dedup" });
+        assert.deepEqual(alarm.inputs.alarmActions, [TOPIC]);
+        assert.ok(alarm.inputs.alarmDescription.length > 20, alarm.name);
+      }
+      const throttles = metric(r, "WriteThrottleEvents").inputs;
+      assert.equal(throttles.threshold, 1);
+      assert.equal(throttles.comparisonOperator, "GreaterThanOrEqualToThreshold");
+      const consumed = metric(r, "ConsumedWriteCapacityUnits").inputs;
+      // 80% of 100 units a second, summed over the 300-second period.
+      assert.equal(consumed.period, 300);
+      assert.equal(consumed.threshold, 0.8 * 100 * 300);
+    });
+
+    it("measure consumed writes against the autoscaling ceiling, with configured thresholds", async () => {
+      const r = await run({
+        autoscaling: '{"maxWriteCapacity":2000}',
+        alarms: `{"snsTopicArn":"${TOPIC}","consumedWritePercent":90,"throttledWritesThreshold":10}`,
+      });
+      assert.equal(metric(r, "ConsumedWriteCapacityUnits").inputs.threshold, 0.9 * 2000 * 300);
+      assert.equal(metric(r, "WriteThrottleEvents").inputs.threshold, 10);
+    });
+
+    it("only watch throttled writes with on-demand billing, which has no ceiling", async () => {
+      const r = await run({ billingMode: "PAY_PER_REQUEST", alarms: `{"snsTopicArn":"${TOPIC}"}` });
+      assert.deepEqual(
+        r.ofType(ALARM).map((a) => a.inputs.metricName),
+        ["WriteThrottleEvents"],
+      );
+    });
+  });
+
+  describe("adopting and keeping the table", () => {
+    it("imports the named table and leaves its TTL to the next up", async () => {
+      const r = await run({ importExistingTable: "true", tableName: "snowplow-deduplication" });
+      assert.equal(r.one(TABLE).importId, "snowplow-deduplication");
+      assert.deepEqual(r.one(TABLE).ignoreChanges, ["ttl"]);
+    });
+
+    it("imports nothing by default", async () => {
+      assert.equal((await run()).one(TABLE).importId, "");
+    });
+
+    it("retains the table on delete only when retainOnDelete is set", async () => {
+      assert.equal((await run()).one(TABLE).retainOnDelete, false);
+      const r = await run({ retainOnDelete: "true" });
+      assert.equal(r.one(TABLE).retainOnDelete, true);
+      assert.deepEqual(
+        r.resources.filter((x) => x.type !== TABLE && x.retainOnDelete).map((x) => x.name),
+        [],
+      );
+    });
+  });
 });

@@ -9,15 +9,65 @@ async function declaredPolicy(r: Run) {
   };
 }
 
+const KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const OTHER_KEY = "arn:aws:kms:eu-west-1:123456789012:key/9999abcd-12ab-34cd-56ef-1234567890ab";
+/** What DynamoDB needs of a caller on a customer managed key, per AWS's KMS guide. */
+const KEY_ACTIONS = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:DescribeKey",
+  "kms:CreateGrant",
+];
+const VIA_DYNAMODB = { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" };
+
+async function allowed(policy: object, action: string, resource: string, context = {}) {
+  const decision = await evaluate(policy, action, resource, context);
+  assert.equal(decision.errors, undefined, `${action} on ${resource} is a valid request`);
+  return decision.result === "Allowed";
+}
+
 describe("the declared policy in an IAM policy simulator", () => {
   for (const management of [false, true]) {
-    it(`allows the shredder and nothing else, with allowTableManagement ${management}`, async () => {
-      const r = await runProgram(projectConfig({ allowTableManagement: String(management) }));
-      const { policy, tableArn } = await declaredPolicy(r);
-      assert.match(tableArn, /^arn:aws:dynamodb:eu-west-1:123456789012:table\//);
-      await assertLeastPrivilege(policy, tableArn, management);
-    });
+    for (const kms of [false, true]) {
+      it(`allows the shredder and nothing else, with allowTableManagement ${management} and ${kms ? "a" : "no"} KMS key`, async () => {
+        const r = await runProgram(
+          projectConfig({
+            allowTableManagement: String(management),
+            ...(kms ? { kmsKeyArn: KEY } : {}),
+          }),
+        );
+        const { policy, tableArn } = await declaredPolicy(r);
+        assert.match(tableArn, /^arn:aws:dynamodb:eu-west-1:123456789012:table\//);
+        await assertLeastPrivilege(policy, tableArn, management);
+        for (const action of KEY_ACTIONS) {
+          assert.equal(
+            await allowed(policy, action, KEY, VIA_DYNAMODB),
+            kms,
+            `${action} via DynamoDB`,
+          );
+          assert.equal(await allowed(policy, action, KEY), false, `${action} called directly`);
+          assert.equal(
+            await allowed(policy, action, OTHER_KEY, VIA_DYNAMODB),
+            false,
+            `${action} on another key`,
+          );
+        }
+      });
+    }
   }
+
+  it("denies the key through DynamoDB in another region, or through another service", async () => {
+    const { policy } = await declaredPolicy(await runProgram(projectConfig({ kmsKeyArn: KEY })));
+    const elsewhere = { "kms:ViaService": "dynamodb.us-east-1.amazonaws.com" };
+    const s3 = { "kms:ViaService": "s3.eu-west-1.amazonaws.com" };
+    assert.equal(await allowed(policy, "kms:Decrypt", KEY, elsewhere), false);
+    assert.equal(await allowed(policy, "kms:Decrypt", KEY, s3), false);
+    assert.equal(await allowed(policy, "kms:ScheduleKeyDeletion", KEY, VIA_DYNAMODB), false);
+  });
 
   it("would fail the check with a wildcard action", async () => {
     const { policy, tableArn } = await declaredPolicy(await runProgram({}));

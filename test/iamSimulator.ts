@@ -11,6 +11,22 @@ export interface Decision {
   readonly errors?: unknown;
 }
 
+/** The key policy KMS gives a key by default: IAM policies of the account decide. */
+function defaultKeyPolicy(accountId: string) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "Enable IAM User Permissions",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+    ],
+  };
+}
+
 /** Evaluates one request against the policy document as the principal's identity policy. */
 export async function evaluate(
   policy: object,
@@ -24,7 +40,9 @@ export async function evaluate(
       identityPolicies: [{ name: "shredder", policy }],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
-      resourcePolicy: undefined,
+      // A KMS key is only usable where its key policy lets IAM policies decide; this is the
+      // default key policy, which does so for the key's account.
+      resourcePolicy: resource.startsWith("arn:aws:kms:") ? defaultKeyPolicy(accountId) : undefined,
       request: {
         action,
         principal: PRINCIPAL,

@@ -64,7 +64,7 @@ describe("the offline plan", () => {
     assert.match(text, /^\+ snowplow:dedup:DuplicateStorage {2}snowplow-dedup$/m);
     assert.match(
       text,
-      /^ {2}\+ aws:dynamodb\/table:Table {2}snowplow-dedup-table {2}\{"protect":true\}$/m,
+      /^ {2}\+ aws:dynamodb\/table:Table {2}snowplow-dedup-table {2}\{"protect":true,/m,
     );
     assert.match(
       text,
