@@ -22,6 +22,9 @@ require("ts-node").register({
   transpileOnly,
   project: "tsconfig.json",
   skipProject: false,
+  // Only "project" keeps this project's ts-node settings (swc). The type-checked row cannot use
+  // swc, and the baseline is plain transpile-only, as PULUMI_NODEJS_TRANSPILE_ONLY=true gives it.
+  ...(mode === "project" ? {} : { swc: false }),
   compilerOptions: {},
 });
 
