@@ -77,7 +77,12 @@ type Kind = "string" | "integer" | "boolean" | "list" | "map" | "object";
 
 const TABLE_NAME = "3 to 255 characters of A-Z, a-z, 0-9, '_', '.' and '-'";
 const IAM_CHARS = "A-Z, a-z, 0-9 and '+=,.@_-'";
-const CAPACITY = `a whole number from 1 to ${MAX_CAPACITY}`;
+/** How a numeric rule reads in a message: "a whole number from 1 to 40000". */
+function numberText(min: number, max: number | undefined, whole: boolean): string {
+  const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
+  return `${whole ? "a whole number" : "a number"} ${range}`;
+}
+const CAPACITY = numberText(1, MAX_CAPACITY, true);
 const BOOLEAN = "true or false";
 const KMS_KEY_ARN =
   "a KMS key ARN, arn:<partition>:kms:<region>:<account>:key/<key id> (not an alias)";
@@ -124,18 +129,18 @@ export const CONFIG_KEYS: Readonly<Record<keyof DedupSettings, { kind: Kind; all
   autoscaling: {
     kind: "object",
     allowed:
-      "a map with maxWriteCapacity (a whole number from 1 to 40000) and optionally " +
-      "targetUtilization (a number from 20 to 90)",
+      `a map with maxWriteCapacity (${CAPACITY}) and optionally ` +
+      `targetUtilization (${numberText(20, 90, false)})`,
   },
-  expectedEventsPerRun: { kind: "integer", allowed: "a whole number of at least 1" },
-  targetRunMinutes: { kind: "integer", allowed: "a whole number from 1 to 10080" },
-  runsPerDay: { kind: "integer", allowed: "a whole number from 1 to 1440" },
+  expectedEventsPerRun: { kind: "integer", allowed: numberText(1, undefined, true) },
+  targetRunMinutes: { kind: "integer", allowed: numberText(1, 10080, true) },
+  runsPerDay: { kind: "integer", allowed: numberText(1, 1440, true) },
   kmsKeyArn: { kind: "string", allowed: KMS_KEY_ARN },
   alarms: {
     kind: "object",
     allowed:
       "a map with snsTopicArn (an SNS topic ARN) and optionally throttledWritesThreshold " +
-      "(a whole number of at least 1) and consumedWritePercent (a number from 1 to 100)",
+      `(${numberText(1, undefined, true)}) and consumedWritePercent (${numberText(1, 100, false)})`,
   },
   importExistingTable: { kind: "boolean", allowed: BOOLEAN },
   retainOnDelete: { kind: "boolean", allowed: BOOLEAN },
@@ -214,22 +219,23 @@ const tagMap = z.record(z.string(), z.string()).superRefine((tags, ctx) => {
   }
 });
 
-const capacity = (key: string) =>
-  z
-    .number(rule(key, CAPACITY))
-    .int(rule(key, CAPACITY))
-    .min(1, rule(key, CAPACITY))
-    .max(MAX_CAPACITY, rule(key, CAPACITY));
+/** A number within bounds, with our one message for the key whatever check fails. */
+function numberIn(key: string, min: number, max: number | undefined, whole: boolean) {
+  const r = rule(key, numberText(min, max, whole));
+  const bounded = z.number(r).min(min, r);
+  const capped = max === undefined ? bounded : bounded.max(max, r);
+  return whole ? capped.int(r) : capped;
+}
+
+const capacity = (key: string) => numberIn(key, 1, MAX_CAPACITY, true);
 
 const autoscalingSchema = z
   .object(
     {
       maxWriteCapacity: capacity("autoscaling.maxWriteCapacity"),
-      targetUtilization: z
-        .number(rule("autoscaling.targetUtilization", "a number from 20 to 90"))
-        .min(20, rule("autoscaling.targetUtilization", "a number from 20 to 90"))
-        .max(90, rule("autoscaling.targetUtilization", "a number from 20 to 90"))
-        .default(DEFAULT_TARGET_UTILIZATION),
+      targetUtilization: numberIn("autoscaling.targetUtilization", 20, 90, false).default(
+        DEFAULT_TARGET_UTILIZATION,
+      ),
     },
     rule("autoscaling", "a map"),
   )
@@ -244,27 +250,17 @@ const alarmsSchema = z
           (arn) => arnRegion(arn, "sns") !== undefined,
           rule("alarms.snsTopicArn", SNS_TOPIC_ARN),
         ),
-      throttledWritesThreshold: z
-        .number(rule("alarms.throttledWritesThreshold", "a whole number of at least 1"))
-        .int(rule("alarms.throttledWritesThreshold", "a whole number of at least 1"))
-        .min(1, rule("alarms.throttledWritesThreshold", "a whole number of at least 1"))
-        .default(DEFAULT_THROTTLED_WRITES_THRESHOLD),
-      consumedWritePercent: z
-        .number(rule("alarms.consumedWritePercent", "a number from 1 to 100"))
-        .min(1, rule("alarms.consumedWritePercent", "a number from 1 to 100"))
-        .max(100, rule("alarms.consumedWritePercent", "a number from 1 to 100"))
-        .optional(),
+      throttledWritesThreshold: numberIn(
+        "alarms.throttledWritesThreshold",
+        1,
+        undefined,
+        true,
+      ).default(DEFAULT_THROTTLED_WRITES_THRESHOLD),
+      consumedWritePercent: numberIn("alarms.consumedWritePercent", 1, 100, false).optional(),
     },
     rule("alarms", "a map"),
   )
   .strict();
-
-const wholeNumber = (key: string, min: number, max: number, allowed: string) =>
-  z
-    .number(rule(key, allowed))
-    .int(rule(key, allowed))
-    .min(min, rule(key, allowed))
-    .max(max, rule(key, allowed));
 
 const settingsSchema = z
   .object({
@@ -289,19 +285,9 @@ const settingsSchema = z
     protect: z.boolean(),
     tags: tagMap,
     autoscaling: autoscalingSchema.optional(),
-    expectedEventsPerRun: wholeNumber(
-      "expectedEventsPerRun",
-      1,
-      Number.MAX_SAFE_INTEGER,
-      "a whole number of at least 1",
-    ).optional(),
-    targetRunMinutes: wholeNumber(
-      "targetRunMinutes",
-      1,
-      10080,
-      "a whole number from 1 to 10080",
-    ).optional(),
-    runsPerDay: wholeNumber("runsPerDay", 1, 1440, "a whole number from 1 to 1440"),
+    expectedEventsPerRun: numberIn("expectedEventsPerRun", 1, undefined, true).optional(),
+    targetRunMinutes: numberIn("targetRunMinutes", 1, 10080, true).optional(),
+    runsPerDay: numberIn("runsPerDay", 1, 1440, true),
     kmsKeyArn: z
       .string()
       .refine((arn) => arnRegion(arn, "kms") !== undefined, rule("kmsKeyArn", KMS_KEY_ARN))
