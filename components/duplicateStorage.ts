@@ -220,7 +220,8 @@ export class DuplicateStorage extends pulumi.ComponentResource {
       throw new pulumi.ResourceError(resolved.problems.join("\n"), this);
     }
     const settings = resolved.settings;
-    const tags = { ...settings.tags };
+    // No tags at all rather than an empty map, which an imported untagged table would differ from.
+    const tags = Object.keys(settings.tags).length > 0 ? { ...settings.tags } : undefined;
 
     const ignoreChanges = [
       // Otherwise every `pulumi up` would reset what the autoscaler set.
@@ -361,7 +362,7 @@ export class DuplicateStorage extends pulumi.ComponentResource {
     name: string,
     writeCapacity: number,
     autoscaling: Required<AutoscalingArgs>,
-    tags: Record<string, string>,
+    tags: Record<string, string> | undefined,
   ): void {
     const target = new aws.appautoscaling.Target(
       `${name}-write-scaling`,
@@ -398,7 +399,7 @@ export class DuplicateStorage extends pulumi.ComponentResource {
     name: string,
     settings: DedupSettings,
     alarms: NonNullable<DedupSettings["alarms"]>,
-    tags: Record<string, string>,
+    tags: Record<string, string> | undefined,
   ): void {
     const common = {
       namespace: "AWS/DynamoDB",
