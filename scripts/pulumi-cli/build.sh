@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds the real Pulumi CLI from Pulumi's Go modules, at the version of the @pulumi/pulumi SDK
+# that package-lock.json pins, together with the two stand-ins that the tests need because their
+# real counterparts cannot be had here (see README.md, "What the tests prove"):
+#   stand-ins/pulumi-language-nodejs  starts the SDK's real entry point, @pulumi/pulumi/cmd/run;
+#   stand-ins/pulumi-resource-aws     an AWS provider that talks to no AWS.
+#
+# The result is cached by the Go toolchain's version and the hash of this folder, outside the
+# repository, so that a second run, even from a fresh clone, builds nothing. It prints the folder
+# that holds bin/pulumi and stand-ins/.
+#
+# Needs Go (see go.mod) and the Go module proxy. Set PULUMI_CLI_CACHE to put the cache elsewhere.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+
+cli_version="$(sed -n 's#^\(require\)\{0,1\}\s*github.com/pulumi/pulumi/pkg/v3 v\([^ ]*\).*#\2#p' "$here/go.mod")"
+locked() { node -p "require('$root/package-lock.json').packages['node_modules/$1'].version"; }
+sdk_version="$(locked @pulumi/pulumi)"
+aws_version="$(locked @pulumi/aws)"
+if [ "$cli_version" != "$sdk_version" ]; then
+  echo "build.sh: go.mod pins the Pulumi CLI at $cli_version but package-lock.json pins" \
+    "@pulumi/pulumi $sdk_version; move both to the same version" >&2
+  exit 1
+fi
+
+key="$( (go version; echo "$aws_version"; cd "$here" && find . -type f ! -name '*.md' -print0 | sort -z | xargs -0 sha256sum) |
+  sha256sum | cut -c1-16)"
+out="${PULUMI_CLI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/snowplow-dedup/pulumi-cli}/v$cli_version-$key"
+
+if [ ! -x "$out/bin/pulumi" ]; then
+  echo "build.sh: building the Pulumi CLI v$cli_version into $out (a few minutes the first time)" >&2
+  tmp="$out.tmp.$$"
+  rm -rf "$tmp"
+  (
+    cd "$here"
+    go build -trimpath -o "$tmp/bin/pulumi" \
+      -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$cli_version" \
+      github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+    go build -trimpath -o "$tmp/stand-ins/pulumi-language-nodejs" ./stand-in-nodejs-language-host
+    go build -trimpath -o "$tmp/stand-ins/pulumi-resource-aws" \
+      -ldflags "-X main.version=$aws_version+stand-in" ./stand-in-aws-provider
+  ) >&2
+  rm -rf "$out"
+  mv "$tmp" "$out"
+  # Builds for other versions or sources are of no further use.
+  find "$(dirname "$out")" -mindepth 1 -maxdepth 1 ! -name "$(basename "$out")" -exec rm -rf {} +
+fi
+echo "$out"

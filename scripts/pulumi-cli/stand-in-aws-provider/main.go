@@ -1,0 +1,350 @@
+// Command pulumi-resource-aws is a STAND-IN for the AWS provider plugin. It talks to no AWS.
+//
+// The real plugin is a binary that the Pulumi CLI downloads from outside the package registries,
+// which this project's machines cannot reach. The engine finds a provider by its binary name, so
+// this one carries the real one's name; build.sh puts it in a folder of its own, never on a
+// user's PATH.
+//
+// With it, `pulumi preview` and `pulumi up` complete against a file:// backend, so that tests see
+// what Pulumi's engine does with the program: config checks, protect, retainOnDelete, import,
+// ignoreChanges, replacements, secrets in state and stack outputs. Everything it says about AWS
+// is its own belief and proves nothing about AWS:
+//   - "the cloud" is a JSON file named by SNOWPLOW_DEDUP_STAND_IN_CLOUD, seeded by tests;
+//   - ids and ARNs are made up, in account 123456789012;
+//   - which changes replace a resource is a short list of the real provider's force-new
+//     properties, below;
+//   - inputs are accepted as they come: no AWS validation, no defaults, no tagsAll.
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/structpb"
+)
+
+const account = "123456789012"
+
+// version is the @pulumi/aws version that package-lock.json pins, with "+stand-in" as semver build
+// metadata: the engine's version check passes, and the engine's own messages still say what it is.
+var version = "0.0.0+stand-in"
+
+// A change to one of these properties replaces the resource (the real provider's force-new
+// properties, for the types this program declares).
+var replaceOnChange = map[string][]string{
+	"aws:dynamodb/table:Table":                            {"name", "hashKey", "rangeKey"},
+	"aws:iam/policy:Policy":                               {"name", "description", "path"},
+	"aws:iam/rolePolicyAttachment:RolePolicyAttachment":   {"role", "policyArn"},
+	"aws:iam/userPolicyAttachment:UserPolicyAttachment":   {"user", "policyArn"},
+	"aws:iam/groupPolicyAttachment:GroupPolicyAttachment": {"group", "policyArn"},
+	"aws:iam/accessKey:AccessKey":                         {"user"},
+	"aws:appautoscaling/target:Target":                    {"resourceId", "scalableDimension", "serviceNamespace"},
+	"aws:appautoscaling/policy:Policy":                    {"name", "resourceId", "scalableDimension", "serviceNamespace"},
+	"aws:cloudwatch/metricAlarm:MetricAlarm":              {"name"},
+}
+
+// Types whose `name` the real provider makes up when the program gives none.
+var autonamed = map[string]bool{
+	"aws:iam/user:User":                      true,
+	"aws:appautoscaling/policy:Policy":       true,
+	"aws:cloudwatch/metricAlarm:MetricAlarm": true,
+}
+
+type object = map[string]any
+
+type cloudEntry struct {
+	Type  string `json:"type"`
+	ID    string `json:"id"`
+	State object `json:"state"`
+}
+
+type standIn struct {
+	pulumirpc.UnimplementedResourceProviderServer
+	mu     sync.Mutex
+	region string
+}
+
+func main() {
+	err := provider.Main("aws", func(*provider.HostClient) (pulumirpc.ResourceProviderServer, error) {
+		return &standIn{region: "us-east-1"}, nil
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func cloudPath() (string, error) {
+	path := os.Getenv("SNOWPLOW_DEDUP_STAND_IN_CLOUD")
+	if path == "" {
+		return "", errors.New("stand-in AWS provider: SNOWPLOW_DEDUP_STAND_IN_CLOUD names no file")
+	}
+	return path, nil
+}
+
+func (p *standIn) load() (map[string]cloudEntry, error) {
+	path, err := cloudPath()
+	if err != nil {
+		return nil, err
+	}
+	cloud := map[string]cloudEntry{}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return cloud, nil
+	} else if err != nil {
+		return nil, err
+	}
+	return cloud, json.Unmarshal(data, &cloud)
+}
+
+func (p *standIn) save(cloud map[string]cloudEntry) error {
+	path, err := cloudPath()
+	if err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(cloud, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, data, 0o600)
+}
+
+func key(typ, id string) string { return typ + "::" + id }
+
+func typeOf(urn string) string {
+	// urn:pulumi:<stack>::<project>::<qualified type>::<name>; the last type is the resource's own.
+	parts := splitURN(urn)
+	qualified := parts[len(parts)-2]
+	for i := len(qualified) - 1; i >= 0; i-- {
+		if qualified[i] == '$' {
+			return qualified[i+1:]
+		}
+	}
+	return qualified
+}
+
+func nameOf(urn string) string {
+	parts := splitURN(urn)
+	return parts[len(parts)-1]
+}
+
+func splitURN(urn string) []string {
+	var parts []string
+	start := 0
+	for i := 0; i+1 < len(urn); i++ {
+		if urn[i] == ':' && urn[i+1] == ':' {
+			parts = append(parts, urn[start:i])
+			start = i + 2
+			i++
+		}
+	}
+	return append(parts, urn[start:])
+}
+
+func short(s string, n int) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])[:n]
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// computed adds the outputs that AWS would compute for a resource of a type.
+func (p *standIn) computed(typ, urn string, inputs object) (string, object) {
+	out := object{}
+	for k, v := range inputs {
+		out[k] = v
+	}
+	name := str(inputs["name"])
+	var id string
+	switch typ {
+	case "aws:dynamodb/table:Table":
+		id = name
+		out["arn"] = fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s", p.region, account, name)
+		out["streamArn"] = ""
+	case "aws:iam/policy:Policy":
+		id = fmt.Sprintf("arn:aws:iam::%s:policy/%s", account, name)
+		out["arn"] = id
+		out["policyId"] = "ANPA" + short(urn, 17)
+	case "aws:iam/user:User":
+		id = name
+		out["arn"] = fmt.Sprintf("arn:aws:iam::%s:user/%s", account, name)
+	case "aws:iam/accessKey:AccessKey":
+		id = "AKIASTANDIN" + short(urn, 9)
+		out["secret"] = "stand-in-secret-" + short(urn+"secret", 24)
+		out["status"] = "Active"
+	case "aws:cloudwatch/metricAlarm:MetricAlarm":
+		id = name
+		out["arn"] = fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s", p.region, account, name)
+	case "aws:appautoscaling/target:Target":
+		id = str(inputs["resourceId"])
+		out["arn"] = fmt.Sprintf("arn:aws:application-autoscaling:%s:%s:scalable-target/%s", p.region, account, short(urn, 12))
+	case "aws:appautoscaling/policy:Policy":
+		id = name
+		out["arn"] = fmt.Sprintf("arn:aws:autoscaling:%s:%s:scalingPolicy:%s", p.region, account, short(urn, 12))
+	default:
+		id = nameOf(urn) + "-" + short(urn, 8)
+	}
+	out["id"] = id
+	return id, out
+}
+
+func toStruct(m object) (*structpb.Struct, error) { return structpb.NewStruct(m) }
+
+func (p *standIn) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: version}, nil
+}
+
+func (p *standIn) CheckConfig(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	return &pulumirpc.CheckResponse{Inputs: req.GetNews()}, nil
+}
+
+func (p *standIn) DiffConfig(context.Context, *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	return &pulumirpc.DiffResponse{Changes: pulumirpc.DiffResponse_DIFF_NONE}, nil
+}
+
+func (p *standIn) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
+	if region := str(req.GetArgs().AsMap()["region"]); region != "" {
+		p.region = region
+	} else if region := req.GetVariables()["aws:config:region"]; region != "" {
+		p.region = region
+	}
+	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, AcceptResources: true}, nil
+}
+
+func (p *standIn) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
+	news := req.GetNews().AsMap()
+	typ := typeOf(req.GetUrn())
+	if autonamed[typ] && news["name"] == nil {
+		if old := req.GetOlds().AsMap()["name"]; old != nil {
+			news["name"] = old
+		} else {
+			news["name"] = nameOf(req.GetUrn()) + "-" + short(req.GetUrn()+string(req.GetRandomSeed()), 7)
+		}
+	}
+	inputs, err := toStruct(news)
+	return &pulumirpc.CheckResponse{Inputs: inputs}, err
+}
+
+func (p *standIn) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
+	olds := req.GetOldInputs().AsMap()
+	if req.GetOldInputs() == nil {
+		olds = req.GetOlds().AsMap()
+	}
+	news := req.GetNews().AsMap()
+	keys := map[string]bool{}
+	for k := range olds {
+		keys[k] = true
+	}
+	for k := range news {
+		keys[k] = true
+	}
+	var diffs, replaces []string
+	force := map[string]bool{}
+	for _, k := range replaceOnChange[typeOf(req.GetUrn())] {
+		force[k] = true
+	}
+	for k := range keys {
+		a, _ := json.Marshal(olds[k])
+		b, _ := json.Marshal(news[k])
+		if string(a) != string(b) {
+			diffs = append(diffs, k)
+			if force[k] {
+				replaces = append(replaces, k)
+			}
+		}
+	}
+	sort.Strings(diffs)
+	sort.Strings(replaces)
+	changes := pulumirpc.DiffResponse_DIFF_NONE
+	if len(diffs) > 0 {
+		changes = pulumirpc.DiffResponse_DIFF_SOME
+	}
+	return &pulumirpc.DiffResponse{Changes: changes, Diffs: diffs, Replaces: replaces}, nil
+}
+
+func (p *standIn) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	cloud, err := p.load()
+	if err != nil {
+		return nil, err
+	}
+	typ := typeOf(req.GetUrn())
+	id, state := p.computed(typ, req.GetUrn(), req.GetProperties().AsMap())
+	if _, taken := cloud[key(typ, id)]; taken {
+		return nil, fmt.Errorf("stand-in AWS provider: %s %q already exists", typ, id)
+	}
+	cloud[key(typ, id)] = cloudEntry{Type: typ, ID: id, State: state}
+	if err := p.save(cloud); err != nil {
+		return nil, err
+	}
+	props, err := toStruct(state)
+	return &pulumirpc.CreateResponse{Id: id, Properties: props}, err
+}
+
+func (p *standIn) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	cloud, err := p.load()
+	if err != nil {
+		return nil, err
+	}
+	entry, ok := cloud[key(typeOf(req.GetUrn()), req.GetId())]
+	if !ok {
+		return &pulumirpc.ReadResponse{}, nil
+	}
+	props, err := toStruct(entry.State)
+	if err != nil {
+		return nil, err
+	}
+	inputs := object{}
+	for k, v := range entry.State {
+		if k != "id" && k != "arn" && k != "streamArn" && k != "policyId" && k != "secret" && k != "status" {
+			inputs[k] = v
+		}
+	}
+	in, err := toStruct(inputs)
+	return &pulumirpc.ReadResponse{Id: entry.ID, Properties: props, Inputs: in}, err
+}
+
+func (p *standIn) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	cloud, err := p.load()
+	if err != nil {
+		return nil, err
+	}
+	typ := typeOf(req.GetUrn())
+	_, state := p.computed(typ, req.GetUrn(), req.GetNews().AsMap())
+	state["id"] = req.GetId()
+	cloud[key(typ, req.GetId())] = cloudEntry{Type: typ, ID: req.GetId(), State: state}
+	if err := p.save(cloud); err != nil {
+		return nil, err
+	}
+	props, err := toStruct(state)
+	return &pulumirpc.UpdateResponse{Properties: props}, err
+}
+
+func (p *standIn) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	cloud, err := p.load()
+	if err != nil {
+		return nil, err
+	}
+	delete(cloud, key(typeOf(req.GetUrn()), req.GetId()))
+	return &emptypb.Empty{}, p.save(cloud)
+}

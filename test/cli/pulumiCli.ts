@@ -1,0 +1,140 @@
+/**
+ * The real Pulumi CLI, built from Pulumi's Go modules by scripts/pulumi-cli/build.sh, run against a
+ * copy of this project in a temporary folder with a file:// backend and a passphrase.
+ *
+ * The CLI runs the program through two stand-ins from the same build, because their real
+ * counterparts cannot be had here: `pulumi-language-nodejs`, which starts the SDK's real entry
+ * point `@pulumi/pulumi/cmd/run`, and `pulumi-resource-aws`, an AWS provider that talks to no AWS
+ * and keeps its "cloud" in a JSON file. What this proves is Pulumi's side: the CLI's config
+ * checks, the engine's handling of the program's resources and options, state and outputs. It
+ * proves nothing about AWS.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+/** The repository root. */
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+/** What `build.sh` printed: the folder with bin/pulumi and stand-ins/. */
+function cliDir(): string {
+  const dir = process.env.PULUMI_CLI_DIR;
+  if (!dir || !fs.existsSync(path.join(dir, "bin", "pulumi"))) {
+    throw new Error("PULUMI_CLI_DIR names no build; run the tier with npm run test:cli");
+  }
+  return dir;
+}
+
+/** The project files that `pulumi` needs, as a user's checkout has them. */
+const PROJECT_FILES = ["Pulumi.yaml", "index.ts", "components", "package.json", "tsconfig.json"];
+
+export interface Result {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** One project checkout with its own backend, passphrase and stand-in cloud. */
+export class Workspace {
+  readonly dir: string;
+  readonly project: string;
+  readonly cloudFile: string;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(stackFiles: readonly string[] = []) {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-cli-"));
+    this.project = path.join(this.dir, "project");
+    fs.mkdirSync(this.project);
+    for (const f of [...PROJECT_FILES, ...stackFiles]) {
+      fs.cpSync(path.join(ROOT, f), path.join(this.project, f), { recursive: true });
+    }
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.project, "node_modules"));
+    fs.mkdirSync(path.join(this.dir, "state"));
+    this.cloudFile = path.join(this.dir, "cloud.json");
+    const cli = cliDir();
+    this.env = {
+      ...process.env,
+      PULUMI_HOME: path.join(this.dir, "home"),
+      PULUMI_BACKEND_URL: `file://${path.join(this.dir, "state")}`,
+      PULUMI_CONFIG_PASSPHRASE: "correct horse battery staple",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_SKIP_CONFIRMATIONS: "true",
+      SNOWPLOW_DEDUP_STAND_IN_CLOUD: this.cloudFile,
+      PATH: [
+        path.join(cli, "bin"),
+        path.join(cli, "stand-ins"),
+        path.join(ROOT, "node_modules", ".bin"),
+        process.env.PATH,
+      ].join(path.delimiter),
+    };
+  }
+
+  /** Runs `pulumi <args>` in the project folder. */
+  pulumi(...args: string[]): Result {
+    const r = spawnSync("pulumi", [...args, "--non-interactive"], {
+      cwd: this.project,
+      env: this.env,
+      encoding: "utf8",
+      timeout: 180_000,
+    });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  /** Runs `pulumi <args>` and throws with its output unless it exits 0. */
+  ok(...args: string[]): string {
+    const r = this.pulumi(...args);
+    if (r.code !== 0) {
+      throw new Error(`pulumi ${args.join(" ")} exited ${r.code}:\n${r.stdout}\n${r.stderr}`);
+    }
+    return r.stdout;
+  }
+
+  /** Runs a shell line from the README, such as `pulumi config set --path 'tags.team' data`. */
+  readmeLine(line: string): string {
+    const words = [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]);
+    if (words[0] !== "pulumi") throw new Error(`not a pulumi command: ${line}`);
+    return this.ok(...words.slice(1));
+  }
+
+  /** The steps of `pulumi preview --json`. */
+  preview(stack: string): PreviewStep[] {
+    return JSON.parse(this.ok("preview", "--stack", stack, "--json")).steps;
+  }
+
+  /** The resources in the stack's state, as `pulumi stack export` writes them. */
+  state(stack: string): StateResource[] {
+    return JSON.parse(this.ok("stack", "export", "--stack", stack)).deployment.resources ?? [];
+  }
+
+  /** What the stand-in provider holds, by type and id. */
+  cloud(): Record<string, { type: string; id: string; state: Record<string, unknown> }> {
+    return fs.existsSync(this.cloudFile) ? JSON.parse(fs.readFileSync(this.cloudFile, "utf8")) : {};
+  }
+
+  dispose(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export interface PreviewStep {
+  readonly op: string;
+  readonly urn: string;
+  readonly newState?: { type: string; inputs: Record<string, any> };
+}
+
+export interface StateResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly id?: string;
+  readonly protect?: boolean;
+  readonly retainOnDelete?: boolean;
+  readonly inputs?: Record<string, any>;
+  readonly outputs?: Record<string, any>;
+}
+
+/** The name part of a URN. */
+export function urnName(urn: string): string {
+  return urn.split("::").pop()!;
+}

@@ -1,0 +1,111 @@
+/**
+ * The real Pulumi CLI on every committed stack, on a fresh stack and on bad config. See
+ * pulumiCli.ts for what runs and what it proves.
+ */
+import assert from "node:assert/strict";
+import { PreviewStep, Workspace } from "./pulumiCli";
+
+const TABLE = "aws:dynamodb/table:Table";
+
+function created(steps: PreviewStep[], type: string): Record<string, any>[] {
+  return steps
+    .filter((s) => s.op === "create" && s.newState?.type === type)
+    .map((s) => s.newState!.inputs);
+}
+
+describe("the real Pulumi CLI", function () {
+  this.timeout(300_000);
+  let ws: Workspace;
+  before(() => {
+    ws = new Workspace(["Pulumi.dev.yaml", "Pulumi.prod.yaml"]);
+  });
+  after(() => ws.dispose());
+
+  describe("with the committed dev stack", () => {
+    it("creates the stack and passes the CLI's config check", () => {
+      ws.ok("stack", "init", "dev");
+      const config = JSON.parse(ws.ok("config", "--stack", "dev", "--json"));
+      assert.equal(config["aws:region"].value, "eu-west-1");
+    });
+
+    it("previews the table and policy that Pulumi.dev.yaml describes", () => {
+      const steps = ws.preview("dev");
+      const [table] = created(steps, TABLE);
+      assert.equal(table.name, "snowplow-deduplication-dev");
+      assert.equal(table.writeCapacity, 10);
+      assert.equal(table.readCapacity, 1);
+      assert.deepEqual(table.tags, { environment: "dev", owner: "data-engineering" });
+      const [policy] = created(steps, "aws:iam/policy:Policy");
+      assert.equal(policy.name, "snowplow-deduplication-dev-shredder");
+      const [attachment] = created(steps, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+      assert.equal(attachment.role, "EMR_EC2_DefaultRole");
+    });
+  });
+
+  describe("with the committed prod stack", () => {
+    it("creates the stack and passes the CLI's config check", () => {
+      ws.ok("stack", "init", "prod");
+      ws.ok("config", "--stack", "prod");
+    });
+
+    it("previews the table that Pulumi.prod.yaml describes, with its autoscaling and alarms", () => {
+      const steps = ws.preview("prod");
+      const [table] = created(steps, TABLE);
+      assert.equal(table.name, "snowplow-deduplication");
+      assert.equal(table.writeCapacity, 500);
+      assert.equal(table.deletionProtectionEnabled, true);
+      const [target] = created(steps, "aws:appautoscaling/target:Target");
+      assert.equal(target.maxCapacity, 6000);
+      assert.equal(created(steps, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 2);
+    });
+  });
+
+  describe("with a new stack that sets nothing but aws:region", () => {
+    it("passes the CLI's config check and previews the defaults", () => {
+      ws.ok("stack", "init", "fresh");
+      ws.ok("config", "set", "aws:region", "us-east-1", "--stack", "fresh");
+      const [table] = created(ws.preview("fresh"), TABLE);
+      assert.equal(table.name, "snowplow-deduplication-fresh");
+      assert.equal(table.billingMode, "PROVISIONED");
+      assert.equal(table.writeCapacity, 100);
+    });
+
+    it("accepts an on-demand table, which leaves writeCapacity unset", () => {
+      ws.ok("config", "set", "billingMode", "PAY_PER_REQUEST", "--stack", "fresh");
+      const [table] = created(ws.preview("fresh"), TABLE);
+      assert.equal(table.billingMode, "PAY_PER_REQUEST");
+      assert.equal(table.writeCapacity, undefined);
+      ws.ok("config", "rm", "billingMode", "--stack", "fresh");
+    });
+  });
+
+  describe("with bad config", () => {
+    it("stops at the CLI's own type check for a declared key, and creates nothing", () => {
+      ws.ok("stack", "init", "bad-type");
+      ws.ok("config", "set", "aws:region", "us-east-1", "--stack", "bad-type");
+      ws.ok("config", "set", "protect", "maybe", "--stack", "bad-type");
+      const r = ws.pulumi("up", "--yes", "--stack", "bad-type");
+      assert.notEqual(r.code, 0);
+      assert.match(r.stdout + r.stderr, /configuration key 'protect' must be of type 'boolean'/);
+      assert.deepEqual(ws.state("bad-type"), []);
+    });
+
+    it("stops at the program's rules with one line per problem, and creates nothing", () => {
+      ws.ok("stack", "init", "bad-values");
+      ws.ok("config", "set", "aws:region", "us-east-1", "--stack", "bad-values");
+      ws.ok("config", "set", "writeCapacity", "1.5", "--stack", "bad-values");
+      ws.ok("config", "set", "writeCapcity", "100", "--stack", "bad-values");
+      const r = ws.pulumi("up", "--yes", "--stack", "bad-values");
+      const out = r.stdout + r.stderr;
+      assert.notEqual(r.code, 0);
+      assert.match(out, /writeCapacity must be a whole number from 1 to 40000, got '1\.5'/);
+      assert.match(
+        out,
+        /unknown config key 'writeCapcity' \(value '100'\): did you mean 'writeCapacity'\?/,
+      );
+      assert.doesNotMatch(out, /at .*\.ts:\d+/, "no stack trace");
+      const types = ws.state("bad-values").map((r) => r.type);
+      assert.ok(!types.some((t) => t.startsWith("aws:")), types.join(", "));
+    });
+  });
+});
