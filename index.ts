@@ -9,12 +9,18 @@ const settings = parseStackConfig(
 );
 const storage = new DuplicateStorage("snowplow-dedup", settings);
 
-export const tableName = storage.tableName;
-export const tableArn = storage.tableArn;
-export const policyName = storage.policyName;
-export const policyArn = storage.policyArn;
-export const shredderUserName = storage.shredderUserName;
-export const duplicateStorageConfig = storage.duplicateStorageConfig;
-export const duplicateStorageConfigBase64 = storage.duplicateStorageConfigBase64;
-export const requiredWriteCapacity = storage.requiredWriteCapacity;
-export const estimatedMonthlyCostUsd = storage.estimatedMonthlyCostUsd;
+const outputs = {
+  tableName: storage.tableName,
+  tableArn: storage.tableArn,
+  policyName: storage.policyName,
+  policyArn: storage.policyArn,
+  shredderUserName: storage.shredderUserName,
+  duplicateStorageConfig: storage.duplicateStorageConfig,
+  duplicateStorageConfigBase64: storage.duplicateStorageConfigBase64,
+  requiredWriteCapacity: storage.requiredWriteCapacity,
+  estimatedMonthlyCostUsd: storage.estimatedMonthlyCostUsd,
+};
+
+// The stack outputs. Those that the config does not ask for are left out, because the CLI warns
+// about every exported value that is undefined.
+export = Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined));

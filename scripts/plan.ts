@@ -1,7 +1,8 @@
 /**
- * `npm run plan -- <stack> [--json]`: what a stack declares, offline. Runs the program under
- * Pulumi's mocks with `Pulumi.<stack>.yaml`, with no credentials and no network, and prints every
- * resource (type, name, parent, options, inputs), the IAM policy document and the stack outputs.
+ * `npm run plan -- <stack> [--json]`: what a stack declares, offline. Runs the program through the
+ * SDK's own entry point against the recording engine (recordingEngine.ts) with
+ * `Pulumi.<stack>.yaml`, with no credentials and no network, and prints every resource (type, name,
+ * parent, options, inputs), the IAM policy document and the stack outputs.
  *
  * `npm run plan:update` rewrites `plans/<stack>.json` for every committed stack file. `--dir` reads
  * the project files from another folder.
@@ -9,10 +10,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import * as pulumi from "@pulumi/pulumi";
 import stringify from "safe-stable-stringify";
 import { stringify as toYaml } from "yaml";
-import { Run, resolve, tryRunProgram } from "./mockRun";
+import { Run, runProgram } from "./recordingEngine";
 import { ROOT, committedStacks, loadStackConfig } from "./stackConfig";
 
 /** What a plan holds, in a form that is stable from one run to the next. */
@@ -32,7 +32,7 @@ export interface Plan {
 const POLICY = "aws:iam/policy:Policy";
 
 const NOTE =
-  "Offline plan under Pulumi's mocks: what the program declares, not a diff against real state. " +
+  "Offline plan against a recording engine: what the program declares, not a diff against real state. " +
   "Account 123456789012, the access key and '-xxxxxxx' name suffixes are placeholders.";
 
 /** Where the committed plan of a stack lives. */
@@ -40,14 +40,21 @@ export function planPath(stack: string, dir = ROOT): string {
   return path.join(dir, "plans", `${stack}.json`);
 }
 
-/** Runs the stack offline; throws the program's own error (a RunError for bad config). */
+/** The program stopped: with its own message (bad config), or with an unexpected error. */
+export class PlanError extends Error {
+  constructor(readonly run: Run) {
+    super(run.error || `the program exited ${run.exitCode}:\n${run.stderr}`);
+  }
+}
+
+/** Runs the stack offline; throws a PlanError when the program stops. */
 export async function planStack(stack: string, dir = ROOT): Promise<Plan> {
-  const run = await tryRunProgram(loadStackConfig(stack, dir), stack);
-  if (run.error !== undefined) throw run.error;
+  const run = await runProgram(loadStackConfig(stack, dir), stack);
+  if (run.exitCode !== 0) throw new PlanError(run);
   return toPlan(stack, run);
 }
 
-async function toPlan(stack: string, run: Run): Promise<Plan> {
+function toPlan(stack: string, run: Run): Plan {
   const byUrn = new Map(run.resources.map((r) => [r.urn, r.name]));
   const resources = run.resources.map((r) => ({
     type: r.type,
@@ -67,9 +74,8 @@ async function toPlan(stack: string, run: Run): Promise<Plan> {
 
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(run.outputs)) {
-    if (value === undefined) continue;
-    const { value: v, secret } = await resolve(value as pulumi.Output<unknown>);
-    outputs[key] = secret ? "[secret]" : v;
+    const secret = value !== null && typeof value === "object" && "secret" in value;
+    outputs[key] = secret ? "[secret]" : value;
   }
   return { stack, note: NOTE, resources, outputs };
 }
@@ -140,8 +146,8 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {
-      // A RunError is the program's own clear message; anything else is a bug worth its stack.
-      console.error(pulumi.RunError.isInstance(e) ? `error: ${e.message}` : e);
+      // The program's own message is clear as it is; anything else is a bug worth its stack.
+      console.error(e instanceof PlanError ? `error: ${e.message}` : e);
       process.exit(1);
     },
   );

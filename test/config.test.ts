@@ -720,18 +720,41 @@ describe("Pulumi.yaml", () => {
     assert.equal(project.runtime.options.typescript, true);
   });
 
-  it("declares every key the program reads, except the map-valued ones", () => {
-    const maps = ["tags", "autoscaling", "alarms"];
+  it("declares no key without a default, which the CLI would make every stack set", () => {
+    for (const [key, decl] of Object.entries(declared)) {
+      assert.notEqual(decl.default, undefined, key);
+    }
+  });
+
+  it("declares each key that has a default of its own, and names the others in a comment", () => {
+    const optional = [
+      "tableName",
+      "writeCapacity",
+      "readCapacity",
+      "policyName",
+      "expectedEventsPerRun",
+      "targetRunMinutes",
+      "kmsKeyArn",
+      "autoscaling",
+      "alarms",
+    ];
     const known = Object.keys(CONFIG_KEYS);
-    assert.deepEqual(Object.keys(declared).sort(), known.filter((k) => !maps.includes(k)).sort());
-    for (const key of maps) assert.match(rawProject, new RegExp(`- ${key}:`));
+    assert.deepEqual(
+      Object.keys(declared).sort(),
+      known.filter((k) => !optional.includes(k)).sort(),
+    );
+    const comment = rawProject
+      .split("\n")
+      .filter((l) => l.startsWith("#"))
+      .join(" ");
+    for (const key of optional) assert.match(comment, new RegExp(`\\b${key}\\b`), key);
   });
 
   it("gives every declared key a description and a type Pulumi's project schema allows", () => {
     for (const [key, decl] of Object.entries(declared)) {
       assert.ok((decl.description ?? "").length > 10, `${key} has a description`);
       assert.ok(
-        ["string", "integer", "boolean", "array"].includes(decl.type),
+        ["string", "integer", "boolean", "array", "object"].includes(decl.type),
         `${key}: ${decl.type}`,
       );
     }

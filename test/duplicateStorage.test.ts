@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { ACCOUNT, DEFAULT_REGION, Run, projectConfig, resolve, runProgram } from "./harness";
+import { ACCOUNT, DEFAULT_REGION, Run, output, projectConfig, runProgram } from "./harness";
 import { validateAgainstIglu } from "./iglu";
 
 const TABLE = "aws:dynamodb/table:Table";
@@ -25,10 +25,6 @@ function policyOf(r: Run) {
     Version: string;
     Statement: { Effect: string; Action: string[]; Resource: string[] }[];
   };
-}
-
-async function output(r: Run, key: string) {
-  return resolve(r.outputs[key] as pulumi.Output<unknown> | undefined);
 }
 
 describe("DuplicateStorage", () => {
@@ -307,8 +303,9 @@ describe("DuplicateStorage", () => {
         attachToGroups: '["data"]',
       });
       const component = r.one(COMPONENT);
-      assert.equal(component.parent, "");
-      const children = r.resources.filter((res) => res !== component);
+      const stack = r.one("pulumi:pulumi:Stack");
+      assert.equal(component.parent, stack.urn);
+      const children = r.resources.filter((res) => res !== component && res !== stack);
       assert.equal(children.length, 8);
       for (const child of children) {
         assert.equal(child.parent, component.urn, child.name);
@@ -319,8 +316,18 @@ describe("DuplicateStorage", () => {
 
   describe("used directly", () => {
     it("rejects bad arguments with a ResourceError", async () => {
+      // The component on its own, under Pulumi's unit-test mocks.
+      await pulumi.runtime.setMocks(
+        {
+          newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
+          call: (args) => {
+            throw new Error(`unexpected provider call ${args.token}`);
+          },
+        },
+        "snowplow-dedup",
+        "dev",
+      );
       const { DuplicateStorage } = await import("../components/duplicateStorage");
-      await run();
       assert.throws(
         () => new DuplicateStorage("direct", { writeCapacity: 0 }),
         (e: unknown) =>
@@ -372,17 +379,9 @@ describe("DuplicateStorage", () => {
 
   describe("capacity planning", () => {
     async function withWarnings(values: Record<string, string>) {
-      const warnings: string[] = [];
-      const log = pulumi.log as { warn: (msg: string) => Promise<void> };
-      const original = log.warn;
-      log.warn = async (msg: string) => {
-        warnings.push(msg);
-      };
-      try {
-        return { r: await run(values), warnings };
-      } finally {
-        log.warn = original;
-      }
+      const r = await run(values);
+      const warnings = r.logs.filter((l) => l.severity === "warning").map((l) => l.message);
+      return { r, warnings };
     }
 
     it("exports nothing without the planning keys", async () => {

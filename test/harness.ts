@@ -1,12 +1,64 @@
 /**
- * The one place where tests set up Pulumi's mocks: the offline runner that `npm run plan` uses too,
- * committed stack files, and small helpers.
+ * The one place where tests run the whole program: through the SDK's own entry point against the
+ * recording engine (scripts/recordingEngine.ts), as `npm run plan` does. A run is remembered by
+ * its config and stack, since the same inputs always declare the same resources.
  */
-export * from "../scripts/mockRun";
+import {
+  EXIT_AFTER_MESSAGE,
+  PROJECT,
+  Run,
+  runProgram as runOnce,
+} from "../scripts/recordingEngine";
+
+export { ACCOUNT, DEFAULT_REGION, EXIT_AFTER_MESSAGE, PROJECT } from "../scripts/recordingEngine";
+export type { Declared, Run } from "../scripts/recordingEngine";
 export { ROOT, committedStacks, loadStackConfig } from "../scripts/stackConfig";
-import { PROJECT } from "../scripts/mockRun";
+
+const runs = new Map<string, Promise<Run>>();
+
+/** Runs the program, or returns the remembered run; it may have failed (see `exitCode`). */
+export function tryRunProgram(config: Record<string, string>, stack = "dev"): Promise<Run> {
+  const key = JSON.stringify([stack, Object.entries(config).sort()]);
+  let run = runs.get(key);
+  if (run === undefined) {
+    run = runOnce(config, stack);
+    runs.set(key, run);
+  }
+  return run;
+}
+
+/** Runs the program, which must succeed. */
+export async function runProgram(config: Record<string, string>, stack = "dev"): Promise<Run> {
+  const run = await tryRunProgram(config, stack);
+  if (run.exitCode !== 0) {
+    throw new Error(`the program exited ${run.exitCode}: ${run.error}\n${run.stderr}`);
+  }
+  return run;
+}
+
+/** Whether a run stopped with the program's own message, as the SDK does for a RunError. */
+export function stoppedWithMessage(run: Run): boolean {
+  return run.exitCode === EXIT_AFTER_MESSAGE && run.error !== "";
+}
+
+/** A stack output, and whether the engine received it as a secret. */
+export function output<T = unknown>(
+  run: Run,
+  key: string,
+): { value: T | undefined; secret: boolean } {
+  const v = run.outputs[key] as unknown;
+  if (v !== null && typeof v === "object" && "secret" in v) {
+    return { value: (v as { secret: T }).secret, secret: true };
+  }
+  return { value: v as T | undefined, secret: false };
+}
 
 /** Full config keys of this project from short ones. */
 export function projectConfig(values: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [`${PROJECT}:${k}`, v]));
+}
+
+/** The AWS resources that a run declared, by type and name. */
+export function declaredAws(run: Run): string[] {
+  return run.resources.filter((r) => r.type.startsWith("aws:")).map((r) => `${r.type}::${r.name}`);
 }

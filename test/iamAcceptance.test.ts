@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { Run, projectConfig, resolve, runProgram } from "./harness";
+import { Run, output, projectConfig, runProgram } from "./harness";
 import { assertLeastPrivilege, evaluate } from "./iamSimulator";
 
 async function declaredPolicy(r: Run) {
   return {
     policy: JSON.parse(r.one("aws:iam/policy:Policy").inputs.policy),
-    tableArn: (await resolve<string>(r.outputs.tableArn as any)).value!,
+    tableArn: output<string>(r, "tableArn").value!,
   };
 }
 

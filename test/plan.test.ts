@@ -59,10 +59,11 @@ describe("the offline plan", () => {
 
   it("shows each resource with its parent, the policy document and the outputs as text", async () => {
     const text = planText(await planStack("prod"));
-    assert.match(text, /^\+ snowplow:dedup:DuplicateStorage {2}snowplow-dedup$/m);
+    assert.match(text, /^\+ pulumi:pulumi:Stack {2}snowplow-dedup-prod$/m);
+    assert.match(text, /^ {2}\+ snowplow:dedup:DuplicateStorage {2}snowplow-dedup$/m);
     assert.match(
       text,
-      /^ {2}\+ aws:dynamodb\/table:Table {2}snowplow-dedup-table {2}\{"protect":true,/m,
+      /^ {4}\+ aws:dynamodb\/table:Table {2}snowplow-dedup-table {2}\{"protect":true,/m,
     );
     assert.match(
       text,
