@@ -35,29 +35,46 @@ export interface Result {
   readonly stderr: string;
 }
 
-/** One project checkout with its own backend, passphrase and stand-in cloud. */
+/**
+ * One project checkout with its own home folder, backend, passphrase and stand-in cloud. With
+ * `backend: "login"` it sets neither backend nor passphrase, as a new user's shell would not:
+ * `pulumi login` and `export PULUMI_CONFIG_PASSPHRASE=...` must do it.
+ */
 export class Workspace {
   readonly dir: string;
   readonly project: string;
   readonly cloudFile: string;
   private readonly env: NodeJS.ProcessEnv;
 
-  constructor(stackFiles: readonly string[] = []) {
+  constructor(
+    extraFiles: readonly string[] = [],
+    options: { backend: "file" | "login" } = { backend: "file" },
+  ) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-cli-"));
     this.project = path.join(this.dir, "project");
     fs.mkdirSync(this.project);
-    for (const f of [...PROJECT_FILES, ...stackFiles]) {
+    for (const f of [...PROJECT_FILES, ...extraFiles]) {
       fs.cpSync(path.join(ROOT, f), path.join(this.project, f), { recursive: true });
     }
     fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.project, "node_modules"));
     fs.mkdirSync(path.join(this.dir, "state"));
+    fs.mkdirSync(path.join(this.dir, "home"));
     this.cloudFile = path.join(this.dir, "cloud.json");
     const cli = cliDir();
+    const inherited = { ...process.env };
+    for (const key of Object.keys(inherited)) {
+      if (key.startsWith("PULUMI_")) delete inherited[key];
+    }
     this.env = {
-      ...process.env,
-      PULUMI_HOME: path.join(this.dir, "home"),
-      PULUMI_BACKEND_URL: `file://${path.join(this.dir, "state")}`,
-      PULUMI_CONFIG_PASSPHRASE: "correct horse battery staple",
+      ...inherited,
+      HOME: path.join(this.dir, "home"),
+      PULUMI_HOME: path.join(this.dir, "home", ".pulumi"),
+      ...(options.backend === "file"
+        ? {
+            PULUMI_BACKEND_URL: `file://${path.join(this.dir, "state")}`,
+            PULUMI_CONFIG_PASSPHRASE: "correct horse battery staple",
+          }
+        : {}),
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       PULUMI_SKIP_CONFIRMATIONS: "true",
@@ -69,6 +86,16 @@ export class Workspace {
         process.env.PATH,
       ].join(path.delimiter),
     };
+  }
+
+  /** The environment that commands in this workspace run with. */
+  get environment(): NodeJS.ProcessEnv {
+    return { ...this.env };
+  }
+
+  /** Sets an environment variable for the commands that follow, as `export` in a shell. */
+  setEnv(name: string, value: string): void {
+    this.env[name] = value;
   }
 
   /** Runs `pulumi <args>` in the project folder. */
@@ -98,9 +125,9 @@ export class Workspace {
     return this.ok(...words.slice(1));
   }
 
-  /** The steps of `pulumi preview --json`. */
+  /** The steps of `pulumi preview --json`, unchanged resources included. */
   preview(stack: string): PreviewStep[] {
-    return JSON.parse(this.ok("preview", "--stack", stack, "--json")).steps;
+    return JSON.parse(this.ok("preview", "--stack", stack, "--json", "--show-sames")).steps;
   }
 
   /** The resources in the stack's state, as `pulumi stack export` writes them. */
@@ -113,6 +140,13 @@ export class Workspace {
     return fs.existsSync(this.cloudFile) ? JSON.parse(fs.readFileSync(this.cloudFile, "utf8")) : {};
   }
 
+  /** Puts a resource into the stand-in cloud, as if it had been made by hand. */
+  seedCloud(type: string, id: string, state: Record<string, unknown>): void {
+    const cloud = this.cloud();
+    cloud[`${type}::${id}`] = { type, id, state: { ...state, id } };
+    fs.writeFileSync(this.cloudFile, JSON.stringify(cloud, null, 2));
+  }
+
   dispose(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
@@ -121,7 +155,11 @@ export class Workspace {
 export interface PreviewStep {
   readonly op: string;
   readonly urn: string;
-  readonly newState?: { type: string; inputs: Record<string, any> };
+  readonly newState?: {
+    type: string;
+    inputs: Record<string, any>;
+    outputs?: Record<string, any>;
+  };
 }
 
 export interface StateResource {

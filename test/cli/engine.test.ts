@@ -1,0 +1,112 @@
+/**
+ * What Pulumi's real engine does with the program's resources and options, through the real CLI
+ * and the stand-in AWS provider (see pulumiCli.ts). These prove the engine's handling of the
+ * program's declarations, never AWS's behaviour.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import { StateResource, Workspace, urnName } from "./pulumiCli";
+
+const TABLE = "aws:dynamodb/table:Table";
+const TABLE_NAME = "snowplow-deduplication";
+
+function byName(state: StateResource[], name: string): StateResource {
+  const found = state.find((r) => urnName(r.urn) === name);
+  assert.ok(found, `${name} is in state`);
+  return found;
+}
+
+describe("the real engine, with the stand-in AWS provider", function () {
+  this.timeout(300_000);
+
+  describe("on the prod stack", () => {
+    let ws: Workspace;
+    before(() => {
+      ws = new Workspace(["Pulumi.prod.yaml"]);
+      ws.ok("stack", "init", "prod");
+      ws.ok("up", "--yes", "--stack", "prod");
+    });
+    after(() => ws.dispose());
+
+    it("exports the outputs a user hands the shredder, and no undefined ones", () => {
+      const out = JSON.parse(ws.ok("stack", "output", "--json", "--stack", "prod"));
+      assert.equal(out.tableName, TABLE_NAME);
+      assert.equal(out.tableArn, `arn:aws:dynamodb:eu-west-1:123456789012:table/${TABLE_NAME}`);
+      assert.equal(out.policyName, `${TABLE_NAME}-shredder`);
+      assert.equal(out.duplicateStorageConfig.data.dynamodbTable, TABLE_NAME);
+      assert.equal(out.duplicateStorageConfig.data.awsRegion, "eu-west-1");
+      // 10,000,000 events in 30 minutes: 10,000,000 / 1,800 s = 5,555.6, rounded up.
+      assert.equal(out.requiredWriteCapacity, 5556);
+      assert.ok(!("shredderUserName" in out));
+    });
+
+    it("records protect and retainOnDelete on the table, and on nothing else", () => {
+      const state = ws.state("prod");
+      const table = byName(state, "snowplow-dedup-table");
+      assert.equal(table.protect, true);
+      assert.equal(table.retainOnDelete, true);
+      const others = state.filter((r) => r !== table && r.type.startsWith("aws:"));
+      assert.ok(others.length > 0);
+      assert.ok(others.every((r) => !r.protect && !r.retainOnDelete));
+    });
+
+    it("ignores a changed writeCapacity on the autoscaled table, and moves the scaling floor", () => {
+      ws.ok("config", "set", "writeCapacity", "600", "--stack", "prod");
+      const steps = ws.preview("prod");
+      const op = (name: string) => steps.find((s) => urnName(s.urn) === name)?.op;
+      assert.equal(op("snowplow-dedup-table"), "same");
+      assert.equal(op("snowplow-dedup-write-scaling"), "update");
+    });
+
+    it("refuses to destroy the protected table", () => {
+      const r = ws.pulumi("destroy", "--yes", "--stack", "prod");
+      assert.notEqual(r.code, 0);
+      assert.match(r.stdout + r.stderr, /protected/);
+      assert.ok(`${TABLE}::${TABLE_NAME}` in ws.cloud());
+    });
+
+    it("leaves the table in AWS when it is removed with retainOnDelete", () => {
+      ws.ok("config", "set", "protect", "false", "--stack", "prod");
+      ws.ok("up", "--yes", "--stack", "prod");
+      ws.ok("destroy", "--yes", "--stack", "prod");
+      assert.deepEqual(Object.keys(ws.cloud()), [`${TABLE}::${TABLE_NAME}`]);
+      assert.deepEqual(ws.state("prod"), []);
+    });
+  });
+
+  describe("with a dedicated shredder user", () => {
+    let ws: Workspace;
+    before(() => {
+      ws = new Workspace(["Pulumi.dev.yaml"]);
+      ws.ok("stack", "init", "dev");
+      ws.ok("config", "set", "createShredderUser", "true", "--stack", "dev");
+      ws.ok("up", "--yes", "--stack", "dev");
+    });
+    after(() => ws.dispose());
+
+    it("hides the duplicate-storage config, which carries the key, in stack outputs", () => {
+      const out = JSON.parse(ws.ok("stack", "output", "--json", "--stack", "dev"));
+      assert.equal(out.duplicateStorageConfig, "[secret]");
+      assert.equal(out.duplicateStorageConfigBase64, "[secret]");
+      const shown = JSON.parse(
+        ws.ok("stack", "output", "--json", "--show-secrets", "--stack", "dev"),
+      );
+      assert.match(shown.duplicateStorageConfig.data.auth.accessKeyId, /^AKIASTANDIN/);
+    });
+
+    it("keeps the secret access key out of the state file in plain text", () => {
+      const secret = Object.values(ws.cloud()).find((e) => e.type === "aws:iam/accessKey:AccessKey")
+        ?.state.secret as string;
+      assert.match(secret, /^stand-in-secret-/);
+      const exported = ws.ok("stack", "export", "--stack", "dev");
+      assert.ok(!exported.includes(secret));
+      const stateFiles = fs
+        .readdirSync(ws.dir, { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith(".json") && f.includes("stacks"));
+      assert.ok(stateFiles.length > 0);
+      for (const f of stateFiles) {
+        assert.ok(!fs.readFileSync(`${ws.dir}/${f}`, "utf8").includes(secret), f);
+      }
+    });
+  });
+});

@@ -1,0 +1,183 @@
+/**
+ * The README's commands, as written, run with the real Pulumi CLI and the stand-in AWS provider
+ * (see pulumiCli.ts): the first run, every other `pulumi config set` line, and the adoption of a
+ * table made by hand.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PreviewStep, ROOT, Workspace, urnName } from "./pulumiCli";
+
+const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+
+/** The text of the README section under `heading`, up to the next heading of its level. */
+function section(heading: string): string {
+  const level = heading.match(/^#+/)![0];
+  const start = README.indexOf(`\n${heading}\n`);
+  assert.ok(start >= 0, `README has ${heading}`);
+  const rest = README.slice(start + heading.length + 2);
+  const end = rest.search(new RegExp(`\\n${level} `));
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+/** The command lines of a text's `sh` code blocks, in order. */
+function shLines(text: string): string[] {
+  return [...text.matchAll(/```sh\n([\s\S]*?)```/g)]
+    .flatMap((m) => m[1].split("\n"))
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"));
+}
+
+/** The inputs that a preview gives the resource of a name. */
+function inputsOf(steps: PreviewStep[], name: string): Record<string, any> {
+  const step = steps.find((s) => urnName(s.urn) === name);
+  assert.ok(step?.newState, `${name} is in the preview`);
+  return step.newState.inputs;
+}
+
+/** Runs one README line in the workspace, as a user's shell would. */
+function runLine(ws: Workspace, line: string): void {
+  const exported = /^export (\w+)='([^']*)'$/.exec(line);
+  if (exported) {
+    ws.setEnv(exported[1], exported[2]);
+  } else if (line === "pulumi login --local") {
+    // `--local` means the state folder in the home directory of the OS user (which the CLI
+    // looks up in the user database, not $HOME): the one line run elsewhere, in the workspace.
+    ws.ok("login", `file://${path.join(ws.dir, "state")}`);
+  } else if (line.startsWith("pulumi ")) {
+    ws.readmeLine(line);
+  } else if (line === "npm run plan -- dev") {
+    const r = spawnSync("npm", ["run", "plan", "--", "dev"], {
+      cwd: ws.project,
+      env: ws.environment,
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /\+ aws:dynamodb\/table:Table {2}snowplow-dedup-table/);
+  } else if (line === "npm ci") {
+    // The workspace shares this checkout's node_modules, which `npm ci` installed.
+  } else if (line === "curl -fsSL https://get.pulumi.com | sh") {
+    // The installer downloads a binary; the tier uses the CLI built from Go modules instead.
+  } else {
+    assert.fail(`the test does not know how to run this README line: ${line}`);
+  }
+}
+
+describe("the README, run with the real Pulumi CLI", function () {
+  this.timeout(300_000);
+
+  it("gets a new user from nothing to a created dev stack with the first-run steps", () => {
+    const ws = new Workspace(["Pulumi.dev.yaml", "scripts"], { backend: "login" });
+    try {
+      const lines = shLines(section("## First run"));
+      assert.deepEqual(
+        lines.filter((l) => /^pulumi (preview|up)$/.test(l)),
+        ["pulumi preview", "pulumi up"],
+      );
+      for (const line of lines) runLine(ws, line);
+
+      const [version] = ws.ok("version").trim().replace(/^v/, "").split(".").map(Number);
+      assert.ok(version >= 3);
+      const state = ws.state("dev");
+      const table = state.find((r) => r.type === "aws:dynamodb/table:Table");
+      assert.equal(
+        table?.outputs?.arn,
+        "arn:aws:dynamodb:eu-west-1:123456789012:table/snowplow-deduplication-dev",
+      );
+      assert.equal(table?.inputs?.writeCapacity, 10);
+      const attachment = state.find(
+        (r) => urnName(r.urn) === "snowplow-dedup-role-EMR_EC2_DefaultRole",
+      );
+      assert.equal(attachment?.inputs?.role, "EMR_EC2_DefaultRole");
+      const stateDir = path.join(ws.dir, "state", ".pulumi", "stacks", "snowplow-dedup");
+      assert.ok(
+        fs.readdirSync(stateDir).some((f) => f.startsWith("dev.json")),
+        stateDir,
+      );
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it("sets what every other `pulumi config set` line says, and the program reads it", () => {
+    const firstRun = section("## First run");
+    const adopting = section("### Adopting a table made by hand");
+    const lines = [...README.matchAll(/^\s*(pulumi config set .+)$/gm)]
+      .map((m) => m[1].trim())
+      .filter((l) => !firstRun.includes(l) && !adopting.includes(l));
+    // What each line must do to the program's declarations; a new line needs a new entry here.
+    type Seen = { steps: PreviewStep[]; outputs: Record<string, any> };
+    const expected: Record<string, (seen: Seen) => void> = {
+      "pulumi config set --path 'tags.team' data": ({ steps }) =>
+        assert.deepEqual(inputsOf(steps, "snowplow-dedup-table").tags, { team: "data" }),
+      "pulumi config set --path 'autoscaling.maxWriteCapacity' 6000": ({ steps }) =>
+        assert.equal(inputsOf(steps, "snowplow-dedup-write-scaling").maxCapacity, 6000),
+      "pulumi config set expectedEventsPerRun 10000000": ({ outputs }) =>
+        // 10,000,000 events in 30 minutes need 10,000,000 / 1,800 s = 5,555.6 units, rounded up.
+        assert.equal(outputs.requiredWriteCapacity, 5556),
+      "pulumi config set targetRunMinutes 30": () => {},
+      "pulumi config set runsPerDay 4": ({ outputs }) =>
+        assert.match(String(outputs.estimatedMonthlyCostUsd.basis), /4 run\(s\) a day/),
+    };
+    assert.deepEqual([...lines].sort(), Object.keys(expected).sort());
+
+    const ws = new Workspace();
+    try {
+      ws.ok("stack", "init", "readme");
+      ws.ok("config", "set", "aws:region", "eu-west-1");
+      for (const line of lines) ws.readmeLine(line);
+      const steps = ws.preview("readme");
+      ws.ok("up", "--stack", "readme");
+      const outputs = JSON.parse(ws.ok("stack", "output", "--json", "--stack", "readme"));
+      for (const line of lines) expected[line]({ steps, outputs });
+    } finally {
+      ws.dispose();
+    }
+  });
+
+  it("adopts a table made from the setup guide with the adoption steps, keeping it", () => {
+    const ws = new Workspace();
+    try {
+      ws.ok("stack", "init", "adopt");
+      ws.ok("config", "set", "aws:region", "eu-west-1");
+      // The guide's table, as the console makes it: 100 write and 100 read units, no TTL.
+      const guideTable = {
+        name: "snowplow-deduplication",
+        hashKey: "eventId",
+        rangeKey: "fingerprint",
+        attributes: [
+          { name: "eventId", type: "S" },
+          { name: "fingerprint", type: "S" },
+        ],
+        billingMode: "PROVISIONED",
+        writeCapacity: 100,
+        readCapacity: 100,
+        pointInTimeRecovery: { enabled: false },
+        deletionProtectionEnabled: false,
+      };
+      ws.seedCloud("aws:dynamodb/table:Table", "snowplow-deduplication", {
+        ...guideTable,
+        arn: "arn:aws:dynamodb:eu-west-1:123456789012:table/snowplow-deduplication",
+      });
+      const [first, second] = [
+        ...section("### Adopting a table made by hand").matchAll(/```sh\n([\s\S]*?)```/g),
+      ].map((m) => shLines(m[0]));
+      for (const line of first) runLine(ws, line);
+
+      const steps = ws.preview("adopt");
+      const tableStep = steps.find((s) => urnName(s.urn) === "snowplow-dedup-table");
+      assert.equal(tableStep?.op, "import");
+      assert.ok(!steps.some((s) => s.op === "replace" || s.op === "create-replacement"));
+      ws.ok("up", "--stack", "adopt");
+
+      for (const line of second) runLine(ws, line);
+      const tables = Object.values(ws.cloud()).filter((e) => e.type === "aws:dynamodb/table:Table");
+      assert.equal(tables.length, 1);
+      assert.deepEqual(tables[0].state.ttl, { attributeName: "ttl", enabled: true });
+      assert.equal(tables[0].state.readCapacity, 100);
+    } finally {
+      ws.dispose();
+    }
+  });
+});
