@@ -88,6 +88,44 @@ describe("GitHub workflows", () => {
     }
   });
 
+  it("pin each action to a release of its current major, which runs on Node 24", () => {
+    // Releases and their commits as public repositories pin them, agreeing with each other
+    // (looked up 2026-11-25; GitHub itself was out of reach). The majors are those whose
+    // action.yml declares `using: node24`.
+    const releases: Record<string, string> = {
+      "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1": "v7.0.1",
+      "actions/setup-node@820762786026740c76f36085b0efc47a31fe5020": "v7.0.0",
+      "actions/setup-go@4a3601121dd01d1626a1e23e37211e3254c1c06c": "v6.4.0",
+      "aws-actions/configure-aws-credentials@e6de054238d6b7531b4efff3b6587d9aade6a06c": "v6.2.3",
+      "pulumi/actions@8e5e406f4007fca908480587cb9893c07090f58d": "v7.0.0",
+    };
+    for (const file of [...workflowFiles.map((f) => path.join(WORKFLOWS, f)), ...actionFiles]) {
+      for (const m of read(file).matchAll(/uses:\s*([^.\s]\S*)\s*#\s*(\S+)/g)) {
+        assert.equal(releases[m[1]], m[2], `${file}: ${m[1]} # ${m[2]}`);
+      }
+      for (const uses of usesOf(read(file)).filter((u) => !u.startsWith("./"))) {
+        assert.ok(uses in releases, `${file}: ${uses} is not a recorded release`);
+      }
+    }
+  });
+
+  it("run Node 22 and the Pulumi CLI that the tests build", () => {
+    const goMod = read(path.join(ROOT, "scripts", "pulumi-cli", "go.mod"));
+    const cli = /github\.com\/pulumi\/pulumi\/pkg\/v3 v(\S+)/.exec(goMod)![1];
+    for (const file of [...workflowFiles.map((f) => path.join(WORKFLOWS, f)), ...actionFiles]) {
+      for (const m of read(file).matchAll(/node-version: (\S+)/g)) assert.equal(m[1], "22", file);
+      for (const m of read(file).matchAll(/pulumi-version: (\S+)/g)) assert.equal(m[1], cli, file);
+    }
+    assert.match(read(path.join(WORKFLOWS, "preview.yml")), /pulumi-version: /);
+    assert.match(read(path.join(WORKFLOWS, "up.yml")), /pulumi-version: /);
+  });
+
+  it("give ci.yml the Go that the real-CLI tier builds with, since CI must not skip it", () => {
+    const steps = workflow("ci.yml").jobs.test.steps as { uses?: string; with?: any }[];
+    const go = steps.find((s) => s.uses?.startsWith("actions/setup-go@"));
+    assert.equal(go?.with["go-version-file"], "scripts/pulumi-cli/go.mod");
+  });
+
   it("run the README's test command in ci.yml on every push and pull request", () => {
     const wf = workflow("ci.yml");
     assert.ok("push" in wf.on && "pull_request" in wf.on);
