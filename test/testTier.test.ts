@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ROOT } from "./harness";
+
+/** Runs the real-CLI tier's script on a PATH where `go` is not to be found. */
+function tierWithoutGo(env: Record<string, string>) {
+  const bin = fs.mkdtempSync(path.join(os.tmpdir(), "no-go-"));
+  try {
+    // Only what the script itself needs before it looks for Go.
+    for (const tool of ["bash", "dirname"]) {
+      const found = spawnSync("bash", ["-c", `command -v ${tool}`], { encoding: "utf8" });
+      fs.symlinkSync(found.stdout.trim(), path.join(bin, tool));
+    }
+    return spawnSync("bash", ["scripts/pulumi-cli/test-tier.sh"], {
+      cwd: ROOT,
+      env: { PATH: bin, ...env },
+      encoding: "utf8",
+    });
+  } finally {
+    fs.rmSync(bin, { recursive: true, force: true });
+  }
+}
+
+describe("the real-CLI tier without Go", () => {
+  it("says that it skipped the tier, and lets npm test pass", () => {
+    const r = tierWithoutGo({});
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /SKIPPED the real-CLI tier \(test\/cli\)/);
+  });
+
+  it("fails in CI, which must never skip it", () => {
+    const r = tierWithoutGo({ CI: "true" });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /Go is not installed, and this run requires the tier/);
+  });
+
+  it("fails where SNOWPLOW_DEDUP_REQUIRE_CLI asks for it, as .ci/run does", () => {
+    assert.match(
+      fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8"),
+      /SNOWPLOW_DEDUP_REQUIRE_CLI=1/,
+    );
+    assert.equal(tierWithoutGo({ SNOWPLOW_DEDUP_REQUIRE_CLI: "1" }).status, 1);
+  });
+});
+
+describe("the platform", () => {
+  it("runs the tests on Node 22 LTS or newer, as @pulumi/pulumi needs", () => {
+    assert.ok(Number(process.versions.node.split(".")[0]) >= 22, process.version);
+  });
+});
