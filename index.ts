@@ -2,10 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "./components/config";
 import { DuplicateStorage } from "./components/duplicateStorage";
 
+// The language host names the keys set with --secret in PULUMI_CONFIG_SECRET_KEYS.
+const secretKeys: string[] = JSON.parse(process.env.PULUMI_CONFIG_SECRET_KEYS || "[]");
 const settings = parseStackConfig(
   pulumi.runtime.allConfig(),
   pulumi.getProject(),
   pulumi.getStack(),
+  secretKeys,
 );
 const storage = new DuplicateStorage("snowplow-dedup", settings);
 

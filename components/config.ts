@@ -60,7 +60,7 @@ export const DEFAULTS = {
   tags: {},
   runsPerDay: 1,
   importExistingTable: false,
-  retainOnDelete: false,
+  retainOnDelete: true,
 } as const satisfies Partial<DedupSettings>;
 
 /** The default table name for a stack. */
@@ -192,6 +192,18 @@ const MAX_TAGS = 50;
 
 const tagMap = z.record(z.string(), z.string()).superRefine((tags, ctx) => {
   const entries = Object.entries(tags);
+  // IAM refuses, at apply time, tags whose keys differ only in case, such as Team and team.
+  const seen = new Map<string, string>();
+  for (const [key] of entries) {
+    const first = seen.get(key.toLowerCase());
+    if (first === undefined) seen.set(key.toLowerCase(), key);
+    else {
+      ctx.addIssue({
+        code: "custom",
+        message: `tags key ${quote(key)} repeats ${quote(first)}: IAM tag keys ignore case, keep one`,
+      });
+    }
+  }
   if (entries.length > MAX_TAGS) {
     ctx.addIssue({
       code: "custom",
@@ -471,7 +483,8 @@ export class ConfigError extends pulumi.RunError {
 
 /**
  * Reads this project's keys out of the engine's config map (`namespace:key` to string, as
- * `pulumi.runtime.allConfig()` returns it), decodes and checks them.
+ * `pulumi.runtime.allConfig()` returns it), decodes and checks them. `secretKeys` are the full
+ * keys that were set with `--secret`, which this program refuses.
  *
  * @throws ConfigError listing every problem, before any resource is declared.
  */
@@ -479,10 +492,24 @@ export function parseStackConfig(
   allConfig: Readonly<Record<string, string>>,
   namespace: string,
   stack: string,
+  secretKeys: readonly string[] = [],
 ): DedupSettings {
   const known = Object.keys(CONFIG_KEYS) as (keyof DedupSettings)[];
   const input: Record<string, unknown> = {};
   const problems: string[] = [];
+
+  // No key of this program holds a secret, and each flows into plain outputs and state, where a
+  // value set with --secret would lose its secrecy without a word.
+  for (const fullKey of secretKeys) {
+    const key = fullKey.replace(/^([^:]+):config:/, "$1:");
+    if (!key.startsWith(`${namespace}:`)) continue;
+    const name = key.slice(namespace.length + 1);
+    problems.push(
+      `${name} was set with --secret, but none of this program's keys is secret and its value ` +
+        `would show in plain text in outputs and state: set it again without --secret ` +
+        `(pulumi config set ${name} <value>)`,
+    );
+  }
 
   for (const [fullKey, raw] of Object.entries(allConfig)) {
     const prefix = `${namespace}:`;

@@ -67,8 +67,8 @@ export interface DuplicateStorageArgs {
    */
   readonly readCapacity?: number;
   /**
-   * Also allow CreateTable, DeleteTable and UpdateTimeToLive, which only a shredder up to 0.13
-   * calls, to create a missing table.
+   * Also allow CreateTable and UpdateTimeToLive, which only a shredder up to 0.13 calls, to
+   * create a missing table. Never DeleteTable, which no shredder calls.
    * @default false
    */
   readonly allowTableManagement?: boolean;
@@ -163,8 +163,9 @@ export interface DuplicateStorageArgs {
    */
   readonly importExistingTable?: boolean;
   /**
-   * Set Pulumi's `retainOnDelete` on the table: a replaced or removed table stays in AWS.
-   * @default false
+   * Set Pulumi's `retainOnDelete` on the table: a replaced or removed table stays in AWS, with
+   * the de-duplication history in it, to be deleted by hand.
+   * @default true
    */
   readonly retainOnDelete?: boolean;
 }
@@ -243,9 +244,12 @@ export class DuplicateStorage extends pulumi.ComponentResource {
         ttl: { attributeName: TTL_ATTRIBUTE, enabled: true },
         pointInTimeRecovery: { enabled: settings.pointInTimeRecovery },
         deletionProtectionEnabled: settings.deletionProtection,
+        // Declared in both cases: the provider treats an absent block as "whatever the table has",
+        // so removing kmsKeyArn would leave the table on the key while the policy drops its KMS
+        // statement (hashicorp/terraform-provider-aws#29811).
         serverSideEncryption: settings.kmsKeyArn
           ? { enabled: true, kmsKeyArn: settings.kmsKeyArn }
-          : undefined,
+          : { enabled: false },
         tags,
       },
       {

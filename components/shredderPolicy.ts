@@ -5,12 +5,13 @@ import * as pulumi from "@pulumi/pulumi";
 export const SHREDDER_ACTIONS = ["dynamodb:DescribeTable", "dynamodb:PutItem"] as const;
 
 /**
- * What a shredder up to 0.13 calls when it creates its own missing table. The setup guide's
- * policy lists the first two; `UpdateTimeToLive` is the TTL call that follows the create.
+ * What a shredder up to 0.13 calls when it creates its own missing table: `CreateTable`, then
+ * `UpdateTimeToLive` to enable TTL. The setup guide's policy also lists `DeleteTable`, which no
+ * shredder calls (only its test specs do); it is left out, since it would let a leaked credential
+ * erase the de-duplication history.
  */
 export const TABLE_MANAGEMENT_ACTIONS = [
   "dynamodb:CreateTable",
-  "dynamodb:DeleteTable",
   "dynamodb:UpdateTimeToLive",
 ] as const;
 

@@ -61,7 +61,7 @@ describe("parseStackConfig", () => {
       ["kmsKeyArn", undefined],
       ["alarms", undefined],
       ["importExistingTable", false],
-      ["retainOnDelete", false],
+      ["retainOnDelete", true],
     ];
     for (const [key, expected] of cases) {
       it(`defaults ${key} to ${JSON.stringify(expected)}`, () => {
@@ -176,7 +176,7 @@ describe("parseStackConfig", () => {
         { importExistingTable: "true", tableName: "snowplow-deduplication" },
         { importExistingTable: true, tableName: "snowplow-deduplication" },
       ],
-      ["retainOnDelete", { retainOnDelete: "true" }, { retainOnDelete: true }],
+      ["retainOnDelete", { retainOnDelete: "false" }, { retainOnDelete: false }],
       [
         "tags with spaces and allowed punctuation",
         { tags: '{"cost center":"data/eu:1","team":""}' },
@@ -587,6 +587,13 @@ describe("parseStackConfig", () => {
       assert.match(problems[1], /^alarms.snsTopicArn must be in the stack's region/);
     });
 
+    it("rejects tag keys that differ only in case, which IAM refuses at apply time", () => {
+      const problems = problemsOf({ tags: '{"Team":"data","team":"data"}' });
+      assert.deepEqual(problems, [
+        "tags key 'team' repeats 'Team': IAM tag keys ignore case, keep one",
+      ]);
+    });
+
     it("rejects more than 50 tags", () => {
       const tags = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"]));
       const [message] = problemsOf({ tags: JSON.stringify(tags) });
@@ -611,6 +618,24 @@ describe("parseStackConfig", () => {
       for (const key of ["writeCapacity", "tableName", "billingMode"]) {
         assert.equal(problems.filter((p) => p.startsWith(key)).length, 1, key);
       }
+    });
+
+    it("refuses a key set with --secret, whose value would show in plain outputs", () => {
+      const config = { [`${NS}:tableName`]: "dedup", "aws:region": "eu-west-1" };
+      for (const secretKey of [`${NS}:tableName`, `${NS}:config:tableName`]) {
+        assert.throws(
+          () => parseStackConfig(config, NS, "dev", [secretKey, "aws:region"]),
+          (e: unknown) =>
+            e instanceof ConfigError &&
+            e.problems.length === 1 &&
+            e.problems[0].startsWith("tableName was set with --secret, but none of this program"),
+        );
+      }
+    });
+
+    it("leaves secret keys of other namespaces to their owners", () => {
+      const config = { [`${NS}:tableName`]: "dedup", "aws:secretKey": "x" };
+      assert.equal(parseStackConfig(config, NS, "dev", ["aws:secretKey"]).tableName, "dedup");
     });
 
     it("throws a RunError, which the CLI prints without a stack trace", () => {

@@ -125,12 +125,11 @@ describe("DuplicateStorage", () => {
       assert.match(policyOf(r).Statement[0].Resource[0], /^arn:aws:dynamodb:us-east-1:/);
     });
 
-    it("adds CreateTable, DeleteTable and UpdateTimeToLive with allowTableManagement", async () => {
+    it("adds CreateTable and UpdateTimeToLive with allowTableManagement", async () => {
       const doc = policyOf(await run({ allowTableManagement: "true" }));
       assert.equal(doc.Statement.length, 1);
       assert.deepEqual([...doc.Statement[0].Action].sort(), [
         "dynamodb:CreateTable",
-        "dynamodb:DeleteTable",
         "dynamodb:DescribeTable",
         "dynamodb:PutItem",
         "dynamodb:UpdateTimeToLive",
@@ -426,9 +425,10 @@ describe("DuplicateStorage", () => {
   describe("encryption with a customer managed key", () => {
     const KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
-    it("is off by default: no key, and no KMS action in the policy", async () => {
+    it("is off by default, declared so, with no KMS action in the policy", async () => {
+      // An absent block would not turn a customer managed key off again; enabled: false does.
       const r = await run();
-      assert.equal(r.one(TABLE).inputs.serverSideEncryption, undefined);
+      assert.deepEqual(r.one(TABLE).inputs.serverSideEncryption, { enabled: false });
       assert.doesNotMatch(r.one(POLICY).inputs.policy, /kms:/);
     });
 
@@ -516,9 +516,10 @@ describe("DuplicateStorage", () => {
       assert.equal((await run()).one(TABLE).importId, "");
     });
 
-    it("retains the table on delete only when retainOnDelete is set", async () => {
-      assert.equal((await run()).one(TABLE).retainOnDelete, false);
-      const r = await run({ retainOnDelete: "true" });
+    it("retains the table on delete unless retainOnDelete is false, and nothing else", async () => {
+      // A stack rename or a changed tableName replaces the table; by default the old one stays.
+      assert.equal((await run({ retainOnDelete: "false" })).one(TABLE).retainOnDelete, false);
+      const r = await run();
       assert.equal(r.one(TABLE).retainOnDelete, true);
       assert.deepEqual(
         r.resources.filter((x) => x.type !== TABLE && x.retainOnDelete).map((x) => x.name),

@@ -60,13 +60,10 @@ export async function evaluate(
 /** What the shredder calls on its table, from ../shared/SNOWPLOW.md. */
 export const NEEDED = ["dynamodb:DescribeTable", "dynamodb:PutItem"];
 /** What a self-creating shredder (up to 0.13) also calls. */
-export const MANAGEMENT = [
-  "dynamodb:CreateTable",
-  "dynamodb:DeleteTable",
-  "dynamodb:UpdateTimeToLive",
-];
-/** Table actions the shredder never needs. */
+export const MANAGEMENT = ["dynamodb:CreateTable", "dynamodb:UpdateTimeToLive"];
+/** Table actions the shredder never needs; DeleteTable is in the guide's policy all the same. */
 export const NEVER = [
+  "dynamodb:DeleteTable",
   "dynamodb:Scan",
   "dynamodb:Query",
   "dynamodb:GetItem",

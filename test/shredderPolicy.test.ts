@@ -17,16 +17,22 @@ describe("shredderPolicyDocument", () => {
     assert.deepEqual(statement.Action, ["dynamodb:DescribeTable", "dynamodb:PutItem"]);
   });
 
-  it("adds CreateTable, DeleteTable and UpdateTimeToLive to the same statement with table management", () => {
+  it("adds CreateTable and UpdateTimeToLive to the same statement with table management", () => {
     const doc = shredderPolicyDocument(ARN, true);
     assert.equal(doc.Statement.length, 1);
     assert.deepEqual(doc.Statement[0].Action, [
       "dynamodb:DescribeTable",
       "dynamodb:PutItem",
       "dynamodb:CreateTable",
-      "dynamodb:DeleteTable",
       "dynamodb:UpdateTimeToLive",
     ]);
+  });
+
+  it("never grants DeleteTable, which the setup guide lists but no shredder calls", () => {
+    for (const management of [false, true]) {
+      const text = JSON.stringify(shredderPolicyDocument(ARN, management));
+      assert.ok(!text.includes("dynamodb:DeleteTable"), text);
+    }
   });
 
   it("applies to exactly the given table ARN", () => {

@@ -90,6 +90,18 @@ describe("the real Pulumi CLI", function () {
       assert.deepEqual(ws.state("bad-type"), []);
     });
 
+    it("refuses a key set with --secret, whose value would show in plain outputs", () => {
+      ws.ok("stack", "init", "bad-secret");
+      ws.ok("config", "set", "aws:region", "us-east-1", "--stack", "bad-secret");
+      ws.ok("config", "set", "--secret", "tableName", "dedup-secret", "--stack", "bad-secret");
+      const r = ws.pulumi("preview", "--stack", "bad-secret");
+      assert.notEqual(r.code, 0);
+      assert.match(
+        r.stdout + r.stderr,
+        /tableName was set with --secret, but none of this program/,
+      );
+    });
+
     it("stops at the program's rules with one line per problem, and creates nothing", () => {
       ws.ok("stack", "init", "bad-values");
       ws.ok("config", "set", "aws:region", "us-east-1", "--stack", "bad-values");
