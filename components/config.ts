@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseArn, validate as isArn } from "@aws-sdk/util-arn-parser";
+import { partition as awsPartition } from "@aws-sdk/util-endpoints";
 import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import type { AlarmArgs, AutoscalingArgs, DuplicateStorageArgs } from "./duplicateStorage";
@@ -88,10 +89,13 @@ const KMS_KEY_ARN =
   "a KMS key ARN, arn:<partition>:kms:<region>:<account>:key/<key id> (not an alias)";
 const SNS_TOPIC_ARN = "an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<topic>";
 
-/** The region of a KMS key ARN or SNS topic ARN of the expected shape, else undefined. */
-export function arnRegion(arn: string, service: "kms" | "sns"): string | undefined {
+/** Where a KMS key ARN or SNS topic ARN of the expected shape points, else undefined. */
+export function arnPlacement(
+  arn: string,
+  service: "kms" | "sns",
+): { partition: string; region: string } | undefined {
   if (!isArn(arn)) return undefined;
-  const { service: s, region, accountId, resource } = parseArn(arn);
+  const { partition, service: s, region, accountId, resource } = parseArn(arn);
   const resourceOk =
     service === "kms"
       ? /^key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(
@@ -102,7 +106,7 @@ export function arnRegion(arn: string, service: "kms" | "sns"): string | undefin
     /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) &&
     /^\d{12}$/.test(accountId) &&
     resourceOk
-    ? region
+    ? { partition, region }
     : undefined;
 }
 
@@ -259,7 +263,7 @@ const alarmsSchema = z
       snsTopicArn: z
         .string(rule("alarms.snsTopicArn", SNS_TOPIC_ARN))
         .refine(
-          (arn) => arnRegion(arn, "sns") !== undefined,
+          (arn) => arnPlacement(arn, "sns") !== undefined,
           rule("alarms.snsTopicArn", SNS_TOPIC_ARN),
         ),
       throttledWritesThreshold: numberIn(
@@ -302,7 +306,7 @@ const settingsSchema = z
     runsPerDay: numberIn("runsPerDay", 1, 1440, true),
     kmsKeyArn: z
       .string()
-      .refine((arn) => arnRegion(arn, "kms") !== undefined, rule("kmsKeyArn", KMS_KEY_ARN))
+      .refine((arn) => arnPlacement(arn, "kms") !== undefined, rule("kmsKeyArn", KMS_KEY_ARN))
       .optional(),
     alarms: alarmsSchema.optional(),
     importExistingTable: z.boolean(),
@@ -525,7 +529,11 @@ export function parseStackConfig(
   }
 
   const resolved = resolveSettings(input as DuplicateStorageArgs, stack);
-  const all = [...problems, ...resolved.problems, ...regionProblems(resolved.settings, allConfig)];
+  const all = [
+    ...problems,
+    ...resolved.problems,
+    ...(resolved.settings ? placementProblems(resolved.settings, allConfig) : []),
+  ];
   if (all.length > 0 || resolved.settings === undefined) {
     throw new ConfigError(namespace, [...new Set(all)]);
   }
@@ -542,19 +550,38 @@ function unknownKeyMessage(key: string, raw: string, known: readonly string[]): 
   );
 }
 
-/** A key and a topic in another region than the stack's cannot serve its table. */
-function regionProblems(
-  settings: DedupSettings | undefined,
+/**
+ * A KMS key and an SNS topic must be where the table is: in the stack's region, `aws:region`, and
+ * in that region's partition (from AWS's own partition data in `@aws-sdk/util-endpoints`). Without
+ * `aws:region` the provider takes the region of its environment, which the program cannot read
+ * before it declares anything, so a key or topic then needs `aws:region`.
+ */
+function placementProblems(
+  settings: DedupSettings,
   allConfig: Readonly<Record<string, string>>,
 ): string[] {
   const region = allConfig["aws:region"];
-  if (settings === undefined || region === undefined) return [];
   const problems: string[] = [];
   const check = (key: string, arn: string | undefined, service: "kms" | "sns") => {
-    const at = arn === undefined ? undefined : arnRegion(arn, service);
-    if (at !== undefined && at !== region) {
+    const at = arn === undefined ? undefined : arnPlacement(arn, service);
+    if (at === undefined) return;
+    if (region === undefined) {
       problems.push(
-        `${key} must be in the stack's region aws:region ${quote(region)}, got ${quote(arn)} in ${quote(at)}`,
+        `${key} needs aws:region, so that ${quote(arn)} can be checked against the table's ` +
+          `region: set aws:region to ${quote(at.region)}`,
+      );
+      return;
+    }
+    const partition = awsPartition(region).name;
+    if (at.partition !== partition) {
+      problems.push(
+        `${key} must be in the partition of aws:region ${quote(region)} (${quote(partition)}), ` +
+          `got ${quote(arn)} in ${quote(at.partition)}`,
+      );
+    } else if (at.region !== region) {
+      problems.push(
+        `${key} must be in the stack's region aws:region ${quote(region)}, got ${quote(arn)} ` +
+          `in ${quote(at.region)}`,
       );
     }
   };

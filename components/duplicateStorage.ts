@@ -260,8 +260,10 @@ export class DuplicateStorage extends pulumi.ComponentResource {
         import: settings.importExistingTable ? settings.tableName : undefined,
       },
     );
-    // The region the table really is in, rather than what the provider config says.
+    // The region the table really is in, rather than what the provider config says, and the DNS
+    // suffix of its partition (amazonaws.com.cn in China), as the provider knows it.
     const region = this.table.arn.apply((arn) => parseArn(arn).region);
+    const { dnsSuffix } = aws.getPartitionOutput({}, { parent: this });
 
     this.policy = new aws.iam.Policy(
       `${name}-policy`,
@@ -272,7 +274,12 @@ export class DuplicateStorage extends pulumi.ComponentResource {
           shredderPolicyDocument(
             this.table.arn,
             settings.allowTableManagement,
-            settings.kmsKeyArn ? { keyArn: settings.kmsKeyArn, region } : undefined,
+            settings.kmsKeyArn
+              ? {
+                  keyArn: settings.kmsKeyArn,
+                  viaService: pulumi.interpolate`dynamodb.${region}.${dnsSuffix}`,
+                }
+              : undefined,
           ),
         ),
         tags,

@@ -33,10 +33,11 @@ export const TABLE_KEY_ACTIONS = [
   "kms:CreateGrant",
 ] as const;
 
-/** The customer managed key of the table, and the table's region. */
+/** The customer managed key of the table, and DynamoDB's endpoint name in the table's region. */
 export interface TableKey {
   readonly keyArn: string;
-  readonly region: pulumi.Input<string>;
+  /** `dynamodb.<region>.<DNS suffix of the partition>`, the value of `kms:ViaService`. */
+  readonly viaService: pulumi.Input<string>;
 }
 
 /** The actions the shredder's policy allows on the table. */
@@ -76,7 +77,7 @@ export function shredderPolicyDocument(
       // Only DynamoDB, on the shredder's behalf, may use the key; never the shredder directly.
       Condition: {
         StringEquals: {
-          "kms:ViaService": pulumi.interpolate`dynamodb.${tableKey.region}.amazonaws.com`,
+          "kms:ViaService": tableKey.viaService,
         },
       },
     });

@@ -7,7 +7,9 @@
  * `<namespace>:config:<key>` keys, `PULUMI_CONFIG_SECRET_KEYS`). The child talks gRPC, with the
  * SDK's own generated stubs, to a resource monitor and engine in this process that record every
  * registration and log message and answer like an engine would after `pulumi up`: each custom
- * resource gets a deterministic id and the ARN that AWS would compute, in account 123456789012.
+ * resource gets a deterministic id and the ARN that AWS would compute, in account 123456789012,
+ * and the provider functions getRegion and getPartition answer for the stack's `aws:region`
+ * (eu-west-1 where it is unset, standing in for the provider's environment).
  *
  * It is the stand-in for Pulumi's engine and the AWS provider; it proves what the program
  * declares, not what Pulumi or AWS do with it (the real-CLI tier in test/cli covers the engine).
@@ -97,21 +99,45 @@ function unwrapSecrets(value: unknown): unknown {
   return value;
 }
 
+/**
+ * The partition of a region and its DNS suffix, as the AWS provider's getPartition reports them
+ * (this engine's own table of AWS's partitions, for the regions a test may name).
+ */
+export function partitionOf(region: string): { partition: string; dnsSuffix: string } {
+  if (region.startsWith("cn-")) return { partition: "aws-cn", dnsSuffix: "amazonaws.com.cn" };
+  if (region.startsWith("us-gov-")) return { partition: "aws-us-gov", dnsSuffix: "amazonaws.com" };
+  return { partition: "aws", dnsSuffix: "amazonaws.com" };
+}
+
+/** What the provider functions that the program calls return in a region. */
+function invoked(token: string, region: string): Props | undefined {
+  const { partition, dnsSuffix } = partitionOf(region);
+  switch (token) {
+    case "aws:index/getRegion:getRegion":
+      return { id: region, name: region, region, endpoint: `ec2.${region}.${dnsSuffix}` };
+    case "aws:index/getPartition:getPartition":
+      return { id: partition, partition, dnsSuffix, reverseDnsPrefix: "com.amazonaws" };
+    default:
+      return undefined;
+  }
+}
+
 /** The state AWS would return for a new resource: its inputs plus an id and computed outputs. */
 function created(type: string, name: string, inputs: Props, region: string) {
+  const { partition } = partitionOf(region);
   switch (type) {
     case "aws:dynamodb/table:Table": {
-      const arn = `arn:aws:dynamodb:${region}:${ACCOUNT}:table/${inputs.name}`;
+      const arn = `arn:${partition}:dynamodb:${region}:${ACCOUNT}:table/${inputs.name}`;
       return { id: inputs.name, state: { ...inputs, arn, streamArn: "" } };
     }
     case "aws:iam/policy:Policy": {
-      const arn = `arn:aws:iam::${ACCOUNT}:policy/${inputs.name}`;
+      const arn = `arn:${partition}:iam::${ACCOUNT}:policy/${inputs.name}`;
       return { id: arn, state: { ...inputs, arn, policyId: "ANPAEXAMPLEPOLICYID01" } };
     }
     case "aws:iam/user:User": {
       // The provider, not the SDK, makes up a name; this stands in for its random suffix.
       const userName = inputs.name ?? `${name}-xxxxxxx`;
-      const arn = `arn:aws:iam::${ACCOUNT}:user/${userName}`;
+      const arn = `arn:${partition}:iam::${ACCOUNT}:user/${userName}`;
       return { id: userName, state: { ...inputs, name: userName, arn } };
     }
     case "aws:iam/accessKey:AccessKey":
@@ -154,7 +180,13 @@ class RecordingEngine {
         }
         ok(cb, new emptyPb.Empty());
       },
-      invoke: (call: any, cb: any) => refuse(cb, `provider call ${call.request.getTok()}`),
+      invoke: (call: any, cb: any) => {
+        const token = call.request.getTok();
+        const result = invoked(token, this.region);
+        if (result === undefined) return refuse(cb, `provider call ${token}`);
+        const response = new resourcePb.ResourceInvokeResponse();
+        ok(cb, response.setReturn(structPb.Struct.fromJavaScript(result)));
+      },
       call: (call: any, cb: any) => refuse(cb, `method call ${call.request.getTok()}`),
       readResource: (call: any, cb: any) => refuse(cb, `read of ${call.request.getType()}`),
     });

@@ -16,10 +16,13 @@ const NS = "snowplow-dedup";
 const KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab";
 const TOPIC = "arn:aws:sns:eu-west-1:123456789012:snowplow-alerts";
 
-/** Parses short keys as the engine would hand them over for stack `dev`. */
+/** Parses short keys as the engine would hand them over for stack `dev` in eu-west-1. */
 function parse(values: Record<string, string>, stack = "dev"): DedupSettings {
   return parseStackConfig(
-    Object.fromEntries(Object.entries(values).map(([k, v]) => [`${NS}:${k}`, v])),
+    {
+      "aws:region": "eu-west-1",
+      ...Object.fromEntries(Object.entries(values).map(([k, v]) => [`${NS}:${k}`, v])),
+    },
     NS,
     stack,
   );
@@ -151,8 +154,8 @@ describe("parseStackConfig", () => {
       ],
       [
         "a multi-Region KMS key ARN",
-        { kmsKeyArn: `arn:aws:kms:us-east-1:123456789012:key/mrk-${"a1".repeat(16)}` },
-        { kmsKeyArn: `arn:aws:kms:us-east-1:123456789012:key/mrk-${"a1".repeat(16)}` },
+        { kmsKeyArn: `arn:aws:kms:eu-west-1:123456789012:key/mrk-${"a1".repeat(16)}` },
+        { kmsKeyArn: `arn:aws:kms:eu-west-1:123456789012:key/mrk-${"a1".repeat(16)}` },
       ],
       [
         "alarms with their defaults",
@@ -562,31 +565,6 @@ describe("parseStackConfig", () => {
       });
     }
 
-    it("rejects a KMS key and an alarm topic outside the stack's region", () => {
-      const problems = (() => {
-        try {
-          parseStackConfig(
-            {
-              "aws:region": "us-east-1",
-              [`${NS}:kmsKeyArn`]: `arn:aws:kms:eu-west-1:123456789012:key/${KEY_ID}`,
-              [`${NS}:alarms`]: `{"snsTopicArn":"${TOPIC}"}`,
-            },
-            NS,
-            "dev",
-          );
-        } catch (e) {
-          return (e as ConfigError).problems;
-        }
-        return [];
-      })();
-      assert.equal(problems.length, 2, problems.join("\n"));
-      assert.match(
-        problems[0],
-        /^kmsKeyArn must be in the stack's region aws:region 'us-east-1'.*'eu-west-1'/,
-      );
-      assert.match(problems[1], /^alarms.snsTopicArn must be in the stack's region/);
-    });
-
     it("rejects tag keys that differ only in case, which IAM refuses at apply time", () => {
       const problems = problemsOf({ tags: '{"Team":"data","team":"data"}' });
       assert.deepEqual(problems, [
@@ -730,6 +708,56 @@ describe("parseStackConfig", () => {
         }),
       );
     });
+  });
+});
+
+describe("the placement of a KMS key and an alarm topic", () => {
+  const KEY = `arn:aws:kms:eu-west-1:123456789012:key/${KEY_ID}`;
+
+  function problemsAt(values: Record<string, string>, region?: string): string[] {
+    const config = Object.fromEntries(Object.entries(values).map(([k, v]) => [`${NS}:${k}`, v]));
+    try {
+      parseStackConfig(region ? { ...config, "aws:region": region } : config, NS, "dev");
+    } catch (e) {
+      assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
+      return [...e.problems];
+    }
+    return [];
+  }
+
+  it("rejects a key and a topic outside the stack's region", () => {
+    assert.deepEqual(
+      problemsAt({ kmsKeyArn: KEY, alarms: `{"snsTopicArn":"${TOPIC}"}` }, "us-east-1"),
+      [
+        `kmsKeyArn must be in the stack's region aws:region 'us-east-1', got '${KEY}' in 'eu-west-1'`,
+        `alarms.snsTopicArn must be in the stack's region aws:region 'us-east-1', got '${TOPIC}' ` +
+          "in 'eu-west-1'",
+      ],
+    );
+  });
+
+  it("rejects a key of another partition, whose region name looks right", () => {
+    const key = `arn:aws:kms:cn-north-1:123456789012:key/${KEY_ID}`;
+    assert.deepEqual(problemsAt({ kmsKeyArn: key }, "cn-north-1"), [
+      `kmsKeyArn must be in the partition of aws:region 'cn-north-1' ('aws-cn'), got '${key}' in 'aws'`,
+    ]);
+  });
+
+  it("asks for aws:region with a key, since the provider's own region cannot be checked", () => {
+    assert.deepEqual(problemsAt({ kmsKeyArn: KEY }), [
+      `kmsKeyArn needs aws:region, so that '${KEY}' can be checked against the table's region: ` +
+        "set aws:region to 'eu-west-1'",
+    ]);
+  });
+
+  it("accepts a key and a topic in the stack's region and partition", () => {
+    const key = `arn:aws-cn:kms:cn-north-1:123456789012:key/${KEY_ID}`;
+    const topic = "arn:aws-cn:sns:cn-north-1:123456789012:alerts";
+    assert.deepEqual(
+      problemsAt({ kmsKeyArn: key, alarms: `{"snsTopicArn":"${topic}"}` }, "cn-north-1"),
+      [],
+    );
+    assert.deepEqual(problemsAt({ kmsKeyArn: KEY }, "eu-west-1"), []);
   });
 });
 

@@ -457,6 +457,17 @@ describe("DuplicateStorage", () => {
         StringEquals: { "kms:ViaService": `dynamodb.${DEFAULT_REGION}.amazonaws.com` },
       });
     });
+
+    it("names DynamoDB's endpoint in the partition's own DNS suffix, as in China", async () => {
+      const chinaKey =
+        "arn:aws-cn:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+      const r = await run({ kmsKeyArn: chinaKey }, "dev", { "aws:region": "cn-north-1" });
+      const key = policyOf(r).Statement[1] as unknown as { Condition: unknown };
+      assert.deepEqual(key.Condition, {
+        StringEquals: { "kms:ViaService": "dynamodb.cn-north-1.amazonaws.com.cn" },
+      });
+      assert.match(policyOf(r).Statement[0].Resource[0], /^arn:aws-cn:dynamodb:cn-north-1:/);
+    });
   });
 
   describe("alarms", () => {

@@ -4,6 +4,7 @@
  * its config and stack, since the same inputs always declare the same resources.
  */
 import {
+  DEFAULT_REGION,
   EXIT_AFTER_MESSAGE,
   PROJECT,
   Run,
@@ -53,9 +54,12 @@ export function output<T = unknown>(
   return { value: v as T | undefined, secret: false };
 }
 
-/** Full config keys of this project from short ones. */
+/** A stack's config from this project's short keys, in aws:region eu-west-1 as the first run sets. */
 export function projectConfig(values: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [`${PROJECT}:${k}`, v]));
+  return {
+    "aws:region": DEFAULT_REGION,
+    ...Object.fromEntries(Object.entries(values).map(([k, v]) => [`${PROJECT}:${k}`, v])),
+  };
 }
 
 /** The AWS resources that a run declared, by type and name. */

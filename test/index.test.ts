@@ -49,6 +49,18 @@ describe("index.ts", () => {
     });
   });
 
+  describe("with a key or topic where the table is not", () => {
+    const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    it("asks for aws:region when it is unset, rather than let the key go unchecked", async () => {
+      // No aws:region at all: the key's own region is what the message suggests.
+      const r = await tryRunProgram({ "snowplow-dedup:kmsKeyArn": KEY });
+      assert.ok(stoppedWithMessage(r), r.stderr);
+      assert.match(r.error, /kmsKeyArn needs aws:region, .* set aws:region to 'us-east-1'/);
+      assert.deepEqual(declaredAws(r), []);
+    });
+  });
+
   describe("with bad config", () => {
     // [what, config, the key the error must name]
     // The program's rules are covered case by case in config.test.ts; these show that a failing

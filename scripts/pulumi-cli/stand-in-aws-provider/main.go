@@ -13,7 +13,9 @@
 //   - ids and ARNs are made up, in account 123456789012;
 //   - which changes replace a resource is a short list of the real provider's force-new
 //     properties, below;
-//   - inputs are accepted as they come: no AWS validation, no defaults, no tagsAll.
+//   - inputs are accepted as they come: no AWS validation, no defaults, no tagsAll;
+//   - getRegion and getPartition answer for the configured region from its own short table of
+//     partitions, and no other provider function exists.
 package main
 
 import (
@@ -25,6 +27,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
@@ -68,6 +71,18 @@ type cloudEntry struct {
 	State object `json:"state"`
 }
 
+// partitionOf is the stand-in's own table of AWS partitions, for the regions a test may name.
+func partitionOf(region string) (partition, dnsSuffix string) {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn", "amazonaws.com.cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov", "amazonaws.com"
+	default:
+		return "aws", "amazonaws.com"
+	}
+}
+
 type standIn struct {
 	pulumirpc.UnimplementedResourceProviderServer
 	mu     sync.Mutex
@@ -76,7 +91,7 @@ type standIn struct {
 
 func main() {
 	err := provider.Main("aws", func(*provider.HostClient) (pulumirpc.ResourceProviderServer, error) {
-		return &standIn{region: "us-east-1"}, nil
+		return &standIn{}, nil
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -168,32 +183,33 @@ func (p *standIn) computed(typ, urn string, inputs object) (string, object) {
 		out[k] = v
 	}
 	name := str(inputs["name"])
+	partition, _ := partitionOf(p.region)
 	var id string
 	switch typ {
 	case "aws:dynamodb/table:Table":
 		id = name
-		out["arn"] = fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s", p.region, account, name)
+		out["arn"] = fmt.Sprintf("arn:%s:dynamodb:%s:%s:table/%s", partition, p.region, account, name)
 		out["streamArn"] = ""
 	case "aws:iam/policy:Policy":
-		id = fmt.Sprintf("arn:aws:iam::%s:policy/%s", account, name)
+		id = fmt.Sprintf("arn:%s:iam::%s:policy/%s", partition, account, name)
 		out["arn"] = id
 		out["policyId"] = "ANPA" + short(urn, 17)
 	case "aws:iam/user:User":
 		id = name
-		out["arn"] = fmt.Sprintf("arn:aws:iam::%s:user/%s", account, name)
+		out["arn"] = fmt.Sprintf("arn:%s:iam::%s:user/%s", partition, account, name)
 	case "aws:iam/accessKey:AccessKey":
 		id = "AKIASTANDIN" + short(urn, 9)
 		out["secret"] = "stand-in-secret-" + short(urn+"secret", 24)
 		out["status"] = "Active"
 	case "aws:cloudwatch/metricAlarm:MetricAlarm":
 		id = name
-		out["arn"] = fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s", p.region, account, name)
+		out["arn"] = fmt.Sprintf("arn:%s:cloudwatch:%s:%s:alarm:%s", partition, p.region, account, name)
 	case "aws:appautoscaling/target:Target":
 		id = str(inputs["resourceId"])
-		out["arn"] = fmt.Sprintf("arn:aws:application-autoscaling:%s:%s:scalable-target/%s", p.region, account, short(urn, 12))
+		out["arn"] = fmt.Sprintf("arn:%s:application-autoscaling:%s:%s:scalable-target/%s", partition, p.region, account, short(urn, 12))
 	case "aws:appautoscaling/policy:Policy":
 		id = name
-		out["arn"] = fmt.Sprintf("arn:aws:autoscaling:%s:%s:scalingPolicy:%s", p.region, account, short(urn, 12))
+		out["arn"] = fmt.Sprintf("arn:%s:autoscaling:%s:%s:scalingPolicy:%s", partition, p.region, account, short(urn, 12))
 	default:
 		id = nameOf(urn) + "-" + short(urn, 8)
 	}
@@ -216,12 +232,35 @@ func (p *standIn) DiffConfig(context.Context, *pulumirpc.DiffRequest) (*pulumirp
 }
 
 func (p *standIn) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
-	if region := str(req.GetArgs().AsMap()["region"]); region != "" {
-		p.region = region
-	} else if region := req.GetVariables()["aws:config:region"]; region != "" {
-		p.region = region
+	// As the real provider: aws:region, or else the environment's region.
+	p.region = str(req.GetArgs().AsMap()["region"])
+	if p.region == "" {
+		p.region = req.GetVariables()["aws:config:region"]
+	}
+	if p.region == "" {
+		p.region = os.Getenv("AWS_REGION")
+	}
+	if p.region == "" {
+		return nil, errors.New("stand-in AWS provider: no region; set aws:region or AWS_REGION")
 	}
 	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, AcceptResources: true}, nil
+}
+
+func (p *standIn) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
+	partition, dnsSuffix := partitionOf(p.region)
+	var result object
+	switch req.GetTok() {
+	case "aws:index/getRegion:getRegion":
+		result = object{"id": p.region, "name": p.region, "region": p.region,
+			"endpoint": "ec2." + p.region + "." + dnsSuffix}
+	case "aws:index/getPartition:getPartition":
+		result = object{"id": partition, "partition": partition, "dnsSuffix": dnsSuffix,
+			"reverseDnsPrefix": "com.amazonaws"}
+	default:
+		return nil, fmt.Errorf("stand-in AWS provider: no function %s", req.GetTok())
+	}
+	ret, err := toStruct(result)
+	return &pulumirpc.InvokeResponse{Return: ret}, err
 }
 
 func (p *standIn) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
