@@ -50,6 +50,8 @@ export interface Declared {
   readonly retainOnDelete: boolean;
   readonly ignoreChanges: string[];
   readonly importId: string;
+  /** What the resource passed to `registerOutputs`, secrets as `{ secret: value }`. */
+  readonly outputs?: Props;
 }
 
 /** A message the program logged through the engine. */
@@ -175,9 +177,10 @@ class RecordingEngine {
       registerResource: (call: any, cb: any) => ok(cb, this.register(call.request)),
       registerResourceOutputs: (call: any, cb: any) => {
         const req = call.request as resourcePb.RegisterResourceOutputsRequest;
-        if (req.getUrn() === this.rootUrn) {
-          this.stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
-        }
+        const outputs = req.getOutputs()?.toJavaScript() ?? {};
+        if (req.getUrn() === this.rootUrn) this.stackOutputs = outputs;
+        const resource = this.resources.find((r) => r.urn === req.getUrn());
+        if (resource) (resource as { outputs?: Props }).outputs = unwrapSecrets(outputs) as Props;
         ok(cb, new emptyPb.Empty());
       },
       invoke: (call: any, cb: any) => {

@@ -293,6 +293,45 @@ describe("DuplicateStorage", () => {
     });
   });
 
+  describe("the component's registered outputs", () => {
+    it("are registered key by key, with the values a user hands the shredder", async () => {
+      const r = await run({
+        tableName: "dedup",
+        expectedEventsPerRun: "3600",
+        targetRunMinutes: "60",
+      });
+      const outputs = r.one(COMPONENT).outputs!;
+      assert.deepEqual(Object.keys(outputs).sort(), [
+        "duplicateStorageConfig",
+        "duplicateStorageConfigBase64",
+        "estimatedMonthlyCostUsd",
+        "policyArn",
+        "policyName",
+        "requiredWriteCapacity",
+        "tableArn",
+        "tableName",
+      ]);
+      assert.equal(outputs.tableName, "dedup");
+      assert.equal(outputs.tableArn, `arn:aws:dynamodb:${DEFAULT_REGION}:${ACCOUNT}:table/dedup`);
+      assert.equal(outputs.policyName, "dedup-shredder");
+      assert.equal(outputs.policyArn, `arn:aws:iam::${ACCOUNT}:policy/dedup-shredder`);
+      // 3,600 events in 60 minutes: 3,600 / 3,600 s = 1 write unit.
+      assert.equal(outputs.requiredWriteCapacity, 1);
+      assert.equal(outputs.duplicateStorageConfig.data.dynamodbTable, "dedup");
+      assert.deepEqual(
+        JSON.parse(Buffer.from(outputs.duplicateStorageConfigBase64, "base64").toString("utf8")),
+        outputs.duplicateStorageConfig,
+      );
+    });
+
+    it("carry the user's key only as secrets", async () => {
+      const outputs = (await run({ createShredderUser: "true" })).one(COMPONENT).outputs!;
+      assert.ok("secret" in outputs.duplicateStorageConfig);
+      assert.ok("secret" in outputs.duplicateStorageConfigBase64);
+      assert.match(outputs.shredderUserName, /^snowplow-dedup-shredder-user-/);
+    });
+  });
+
   describe("the resource tree", () => {
     it("parents every child to one component named <name>-<role>", async () => {
       const r = await run({
