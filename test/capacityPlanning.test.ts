@@ -17,14 +17,14 @@ describe("capacity planning", () => {
     assert.equal(hoursAt(10_000_000, 100).toFixed(1), "27.8");
   });
 
-  it("prices the guide's 100 write and 5 read units near Snowplow's USD 50 a month", () => {
-    const usd = provisionedMonthlyUsd(100, 5);
-    assert.ok(usd > 45 && usd < 55, String(usd));
+  it("prices 100 write and 5 read units near Snowplow's USD 50 a month", () => {
+    // (100 × 0.00065 + 5 × 0.00013) USD an hour × 730 hours = 0.06565 × 730 = 47.9245.
+    assert.equal(provisionedMonthlyUsd(100, 5), 47.92);
   });
 
   it("prices on-demand writes per million events", () => {
-    // 1 million events once a day for an average month, at USD 0.625 a million.
-    assert.equal(onDemandMonthlyUsd(1_000_000, 1), Math.round((365 / 12) * 0.625 * 100) / 100);
+    // 1 million events once a day, 365 / 12 = 30.4167 days, at USD 0.625 a million: 19.0104.
+    assert.equal(onDemandMonthlyUsd(1_000_000, 1), 19.01);
   });
 
   it("always provides enough capacity to finish within the target", () => {
@@ -70,9 +70,12 @@ describe("capacity planning", () => {
         writeCapacity: 100,
         readCapacity: 5,
       });
-      assert.equal(cost.provisionedAtRequiredCapacity, provisionedMonthlyUsd(5556, 5));
-      assert.equal(cost.provisionedAtConfiguredCapacity, provisionedMonthlyUsd(100, 5));
-      assert.equal(cost.onDemand, onDemandMonthlyUsd(10_000_000, 1));
+      // 5,556 units: (5556 × 0.00065 + 5 × 0.00013) × 730 = 3.61205 × 730 = 2636.7965.
+      assert.equal(cost.provisionedAtRequiredCapacity, 2636.8);
+      // 100 units: 47.9245, as above.
+      assert.equal(cost.provisionedAtConfiguredCapacity, 47.92);
+      // 10 million events once a day: 10 × 30.4167 × 0.625 = 190.104.
+      assert.equal(cost.onDemand, 190.1);
       assert.match(cost.basis, /^Estimates at us-east-1 prices/);
     });
 
