@@ -314,20 +314,31 @@ func (p *standIn) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirp
 	return &pulumirpc.DiffResponse{Changes: changes, Diffs: diffs, Replaces: replaces}, nil
 }
 
-func (p *standIn) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
+// withCloud loads the cloud, lets f read or change it, and saves it, one call at a time.
+func (p *standIn) withCloud(f func(cloud map[string]cloudEntry) error) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	cloud, err := p.load()
 	if err != nil {
-		return nil, err
+		return err
 	}
+	if err := f(cloud); err != nil {
+		return err
+	}
+	return p.save(cloud)
+}
+
+func (p *standIn) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
 	typ := typeOf(req.GetUrn())
 	id, state := p.computed(typ, req.GetUrn(), req.GetProperties().AsMap())
-	if _, taken := cloud[key(typ, id)]; taken {
-		return nil, fmt.Errorf("stand-in AWS provider: %s %q already exists", typ, id)
-	}
-	cloud[key(typ, id)] = cloudEntry{Type: typ, ID: id, State: state}
-	if err := p.save(cloud); err != nil {
+	err := p.withCloud(func(cloud map[string]cloudEntry) error {
+		if _, taken := cloud[key(typ, id)]; taken {
+			return fmt.Errorf("stand-in AWS provider: %s %q already exists", typ, id)
+		}
+		cloud[key(typ, id)] = cloudEntry{Type: typ, ID: id, State: state}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	props, err := toStruct(state)
@@ -335,15 +346,14 @@ func (p *standIn) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulu
 }
 
 func (p *standIn) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	cloud, err := p.load()
-	if err != nil {
-		return nil, err
-	}
-	entry, ok := cloud[key(typeOf(req.GetUrn()), req.GetId())]
-	if !ok {
-		return &pulumirpc.ReadResponse{}, nil
+	var entry cloudEntry
+	var found bool
+	err := p.withCloud(func(cloud map[string]cloudEntry) error {
+		entry, found = cloud[key(typeOf(req.GetUrn()), req.GetId())]
+		return nil
+	})
+	if err != nil || !found {
+		return &pulumirpc.ReadResponse{}, err
 	}
 	props, err := toStruct(entry.State)
 	if err != nil {
@@ -360,17 +370,14 @@ func (p *standIn) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirp
 }
 
 func (p *standIn) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	cloud, err := p.load()
-	if err != nil {
-		return nil, err
-	}
 	typ := typeOf(req.GetUrn())
 	_, state := p.computed(typ, req.GetUrn(), req.GetNews().AsMap())
 	state["id"] = req.GetId()
-	cloud[key(typ, req.GetId())] = cloudEntry{Type: typ, ID: req.GetId(), State: state}
-	if err := p.save(cloud); err != nil {
+	err := p.withCloud(func(cloud map[string]cloudEntry) error {
+		cloud[key(typ, req.GetId())] = cloudEntry{Type: typ, ID: req.GetId(), State: state}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	props, err := toStruct(state)
@@ -378,12 +385,8 @@ func (p *standIn) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulu
 }
 
 func (p *standIn) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	cloud, err := p.load()
-	if err != nil {
-		return nil, err
-	}
-	delete(cloud, key(typeOf(req.GetUrn()), req.GetId()))
-	return &emptypb.Empty{}, p.save(cloud)
+	return &emptypb.Empty{}, p.withCloud(func(cloud map[string]cloudEntry) error {
+		delete(cloud, key(typeOf(req.GetUrn()), req.GetId()))
+		return nil
+	})
 }
