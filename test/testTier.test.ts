@@ -5,14 +5,23 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ROOT } from "./harness";
 
-/** Runs the real-CLI tier's script on a PATH where `go` is not to be found. */
-function tierWithoutGo(env: Record<string, string>) {
+const TOOLS = ["bash", "dirname", "node", "sed", "find", "sort", "xargs", "sha256sum", "cut"];
+
+/** Runs the real-CLI tier's script on a PATH where `go` is missing, or fails. */
+function tierWithoutGo(env: Record<string, string>, brokenGo = false) {
   const bin = fs.mkdtempSync(path.join(os.tmpdir(), "no-go-"));
   try {
-    // Only what the script itself needs before it looks for Go.
-    for (const tool of ["bash", "dirname"]) {
+    for (const tool of TOOLS) {
       const found = spawnSync("bash", ["-c", `command -v ${tool}`], { encoding: "utf8" });
       fs.symlinkSync(found.stdout.trim(), path.join(bin, tool));
+    }
+    if (brokenGo) {
+      // A Go that cannot build, as without the Go module proxy.
+      fs.writeFileSync(
+        path.join(bin, "go"),
+        "#!/usr/bin/env bash\necho 'go: no proxy' >&2\nexit 1\n",
+      );
+      fs.chmodSync(path.join(bin, "go"), 0o755);
     }
     return spawnSync("bash", ["scripts/pulumi-cli/test-tier.sh"], {
       cwd: ROOT,
@@ -35,6 +44,16 @@ describe("the real-CLI tier without Go", () => {
     const r = tierWithoutGo({ CI: "true" });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /Go is not installed, and this run requires the tier/);
+  });
+
+  it("says that it skipped the tier when the CLI cannot be built, and fails in CI", () => {
+    const r = tierWithoutGo({ PULUMI_CLI_CACHE: os.tmpdir() }, true);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /SKIPPED the real-CLI tier \(test\/cli\): the Pulumi CLI could not be built/,
+    );
+    assert.equal(tierWithoutGo({ CI: "true", PULUMI_CLI_CACHE: os.tmpdir() }, true).status, 1);
   });
 
   it("fails where SNOWPLOW_DEDUP_REQUIRE_CLI asks for it, as .ci/run does", () => {
