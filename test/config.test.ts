@@ -7,6 +7,9 @@ import { parse as parseYaml } from "yaml";
 import {
   CONFIG_KEYS,
   ConfigError,
+  DEFAULTS,
+  DEFAULT_READ_CAPACITY,
+  DEFAULT_WRITE_CAPACITY,
   DedupSettings,
   parseStackConfig,
   resolveSettings,
@@ -819,6 +822,39 @@ describe("Pulumi.yaml", () => {
       if (decl.default === undefined) continue;
       const raw = typeof decl.default === "string" ? decl.default : JSON.stringify(decl.default);
       assert.deepEqual(parse({ [key]: raw }), withoutKeys, key);
+    }
+  });
+});
+
+describe("the README's configuration table", () => {
+  const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+  const section = readme.slice(
+    readme.indexOf("\n## Configuration\n"),
+    readme.indexOf("\n## What to hand the shredder\n"),
+  );
+  const rows = new Map(
+    [...section.matchAll(/^\| `(\w+)` +\| ([^|]+?) +\|/gm)].map((m) => [m[1], m[2]] as const),
+  );
+
+  it("lists every config key the program reads, and no other", () => {
+    assert.deepEqual([...rows.keys()].sort(), Object.keys(CONFIG_KEYS).sort());
+  });
+
+  it("gives each key the default that the program applies", () => {
+    const fixed: Record<string, unknown> = {
+      ...DEFAULTS,
+      writeCapacity: DEFAULT_WRITE_CAPACITY,
+      readCapacity: DEFAULT_READ_CAPACITY,
+    };
+    for (const [key, value] of Object.entries(fixed)) {
+      const shown = typeof value === "string" ? value : JSON.stringify(value);
+      assert.equal(rows.get(key), `\`${shown}\``, key);
+    }
+    for (const key of Object.keys(CONFIG_KEYS).filter((k) => !(k in fixed))) {
+      assert.ok(
+        ["none", "one per stack (1)", "`<tableName>-shredder`"].includes(rows.get(key)!),
+        key,
+      );
     }
   });
 });
