@@ -5,7 +5,7 @@
 #   stand-ins/pulumi-language-nodejs  starts the SDK's real entry point, @pulumi/pulumi/cmd/run;
 #   stand-ins/pulumi-resource-aws     an AWS provider that talks to no AWS.
 #
-# The result is cached by the Go toolchain's version and the hash of this folder, outside the
+# The result is cached by the Go toolchain's version and the hash of its sources, outside the
 # repository, so that a second run, even from a fresh clone, builds nothing. It prints the folder
 # that holds bin/pulumi and stand-ins/.
 #
@@ -24,8 +24,10 @@ if [ "$cli_version" != "$sdk_version" ]; then
   exit 1
 fi
 
-key="$( (go version; echo "$aws_version"; cd "$here" && find . -type f ! -name '*.md' -print0 | sort -z | xargs -0 sha256sum) |
-  sha256sum | cut -c1-16)"
+# The key covers what goes into the binaries: not test-tier.sh, which only runs them.
+key="$( (go version; echo "$aws_version"; cd "$here" &&
+  find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum -o -name build.sh \) -print0 |
+  sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16)"
 out="${PULUMI_CLI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/snowplow-dedup/pulumi-cli}/v$cli_version-$key"
 
 if [ ! -x "$out/bin/pulumi" ]; then
@@ -43,7 +45,10 @@ if [ ! -x "$out/bin/pulumi" ]; then
   ) >&2
   rm -rf "$out"
   mv "$tmp" "$out"
-  # Builds for other versions or sources are of no further use.
-  find "$(dirname "$out")" -mindepth 1 -maxdepth 1 ! -name "$(basename "$out")" -exec rm -rf {} +
 fi
+# Marks this build as in use, and removes builds unused for a week: another checkout on the same
+# machine may be running tests with its own build right now.
+touch "$out"
+find "$(dirname "$out")" -mindepth 1 -maxdepth 1 -type d ! -name "$(basename "$out")" -mtime +7 \
+  -exec rm -rf {} +
 echo "$out"
