@@ -14,7 +14,6 @@
  * It is the stand-in for Pulumi's engine and the AWS provider; it proves what the program
  * declares, not what Pulumi or AWS do with it (the real-CLI tier in test/cli covers the engine).
  */
-import * as path from "node:path";
 import { spawn } from "node:child_process";
 import * as grpc from "@grpc/grpc-js";
 import * as structPb from "google-protobuf/google/protobuf/struct_pb";
@@ -23,12 +22,12 @@ import * as engineRpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as enginePb from "@pulumi/pulumi/proto/engine_pb";
 import * as resourceRpc from "@pulumi/pulumi/proto/resource_grpc_pb";
 import * as resourcePb from "@pulumi/pulumi/proto/resource_pb";
+import { partition as awsPartition } from "@aws-sdk/util-endpoints";
+import { ROOT } from "./stackConfig";
 
 export const PROJECT = "snowplow-dedup";
 export const ACCOUNT = "123456789012";
 export const DEFAULT_REGION = "eu-west-1";
-/** The repository root, where Pulumi.yaml and index.ts are. */
-export const ROOT = path.resolve(__dirname, "..");
 
 /** The key and value by which Pulumi's wire format marks a secret. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -101,14 +100,10 @@ function unwrapSecrets(value: unknown): unknown {
   return value;
 }
 
-/**
- * The partition of a region and its DNS suffix, as the AWS provider's getPartition reports them
- * (this engine's own table of AWS's partitions, for the regions a test may name).
- */
-export function partitionOf(region: string): { partition: string; dnsSuffix: string } {
-  if (region.startsWith("cn-")) return { partition: "aws-cn", dnsSuffix: "amazonaws.com.cn" };
-  if (region.startsWith("us-gov-")) return { partition: "aws-us-gov", dnsSuffix: "amazonaws.com" };
-  return { partition: "aws", dnsSuffix: "amazonaws.com" };
+/** The partition of a region and its DNS suffix, from AWS's own partition data. */
+function partitionOf(region: string): { partition: string; dnsSuffix: string } {
+  const { name, dnsSuffix } = awsPartition(region);
+  return { partition: name, dnsSuffix };
 }
 
 /** What the provider functions that the program calls return in a region. */

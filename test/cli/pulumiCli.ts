@@ -13,9 +13,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { ROOT } from "../../scripts/stackConfig";
 
-/** The repository root. */
-export const ROOT = path.resolve(__dirname, "..", "..");
+export { ROOT };
 
 /** What `build.sh` printed: the folder with bin/pulumi and stand-ins/. */
 function cliDir(): string {
