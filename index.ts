@@ -22,6 +22,7 @@ const outputs = {
   duplicateStorageConfigBase64: storage.duplicateStorageConfigBase64,
   requiredWriteCapacity: storage.requiredWriteCapacity,
   estimatedMonthlyCostUsd: storage.estimatedMonthlyCostUsd,
+  capacityPlan: storage.capacityPlan,
 };
 
 // The stack outputs. Those that the config does not ask for are left out, because the CLI warns

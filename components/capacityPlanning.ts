@@ -106,6 +106,8 @@ export interface CapacityOption {
   readonly name: "provisioned" | "scheduled" | "onDemandWarm" | "onDemand";
   /** What to set, in words. */
   readonly description: string;
+  /** The same in a few words, for a table. */
+  readonly label: string;
   /** The stack config keys that declare it. */
   readonly config: Readonly<Record<string, unknown>>;
   /** Estimated monthly cost in USD. */
@@ -170,6 +172,7 @@ export function capacityOptions(input: PlanInput): CapacityOption[] {
     {
       name: "provisioned",
       description: `provisioned at ${peak} write units around the clock`,
+      label: `provisioned at ${peak}, around the clock`,
       config: { billingMode: "PROVISIONED", writeCapacity: peak },
       monthlyUsd: provisionedMonthlyUsd(peak, read),
       throttledMinutes: throttled({ billingMode: "PROVISIONED", writeCapacity: peak }, run),
@@ -187,12 +190,13 @@ export function capacityOptions(input: PlanInput): CapacityOption[] {
       description:
         `provisioned at ${floor} write units, raised to ${peak} from ${lead} minutes before ` +
         `each of ${runs} run(s) a day by scheduled scaling`,
+      label: `provisioned at ${floor}, ${peak} around runs (scheduled)`,
       config: {
         billingMode: "PROVISIONED",
         writeCapacity: floor,
         autoscaling: { maxWriteCapacity: peak },
         runSchedule: {
-          startTimesUtc: input.runSchedule?.startTimesUtc ?? "<your run times>",
+          startTimesUtc: input.runSchedule?.startTimesUtc ?? Array<string>(runs).fill("HH:MM"),
           leadMinutes: lead,
         },
       },
@@ -211,6 +215,7 @@ export function capacityOptions(input: PlanInput): CapacityOption[] {
     options.push({
       name: "onDemandWarm",
       description: `on-demand with a warm throughput of ${peak} writes a second`,
+      label: `on-demand, warm throughput ${peak} (+ one-time charge)`,
       config: { billingMode: "PAY_PER_REQUEST", warmThroughput: peak },
       monthlyUsd: onDemandUsd,
       oneTimeCharge: "a one-time charge for raising the warm throughput (DynamoDB pricing page)",
@@ -220,6 +225,7 @@ export function capacityOptions(input: PlanInput): CapacityOption[] {
   options.push({
     name: "onDemand",
     description: "on-demand",
+    label: "on-demand",
     config: { billingMode: "PAY_PER_REQUEST" },
     monthlyUsd: onDemandUsd,
     throttledMinutes: throttled({ billingMode: "PAY_PER_REQUEST" }, run),

@@ -3,7 +3,19 @@ import { parse as parseArn, validate as isArn } from "@aws-sdk/util-arn-parser";
 import { partition as awsPartition } from "@aws-sdk/util-endpoints";
 import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
-import type { AlarmArgs, AutoscalingArgs, DuplicateStorageArgs } from "./duplicateStorage";
+import type {
+  AlarmArgs,
+  AutoscalingArgs,
+  DuplicateStorageArgs,
+  RunScheduleArgs,
+} from "./duplicateStorage";
+import { DEFAULT_LEAD_MINUTES, PlanInput } from "./capacityPlanning";
+import {
+  MIN_LEAD_MINUTES,
+  ON_DEMAND_DEFAULT_WARM_WRITES,
+  TableModel,
+  neededWriteRate,
+} from "./throughputModel";
 
 /** How the table is billed. */
 export const BILLING_MODES = ["PROVISIONED", "PAY_PER_REQUEST"] as const;
@@ -24,14 +36,20 @@ type OptionalKey =
   | "expectedEventsPerRun"
   | "targetRunMinutes"
   | "kmsKeyArn"
-  | "alarms";
+  | "alarms"
+  | "runSchedule"
+  | "warmThroughput";
 
 /** The user's settings, one per config key, with every default applied. */
 export type DedupSettings = Required<Omit<DuplicateStorageArgs, OptionalKey>> &
-  Pick<DuplicateStorageArgs, Exclude<OptionalKey, "autoscaling" | "alarms">> & {
+  Pick<DuplicateStorageArgs, Exclude<OptionalKey, "autoscaling" | "alarms" | "runSchedule">> & {
     readonly autoscaling?: Required<AutoscalingArgs>;
+    readonly runSchedule?: Required<RunScheduleArgs>;
     readonly alarms?: AlarmArgs & { readonly throttledWritesThreshold: number };
   };
+
+/** Longest lead time of a run schedule. */
+export const MAX_LEAD_MINUTES = 120;
 
 /** Capacity units a provisioned table gets when its key is not set. */
 export const DEFAULT_WRITE_CAPACITY = 100;
@@ -139,6 +157,16 @@ export const CONFIG_KEYS: Readonly<Record<keyof DedupSettings, { kind: Kind; all
   expectedEventsPerRun: { kind: "integer", allowed: numberText(1, undefined, true) },
   targetRunMinutes: { kind: "integer", allowed: numberText(1, 10080, true) },
   runsPerDay: { kind: "integer", allowed: numberText(1, 1440, true) },
+  runSchedule: {
+    kind: "object",
+    allowed:
+      'a map with startTimesUtc (a list of times of day "HH:MM" in UTC) and optionally ' +
+      `leadMinutes (${numberText(MIN_LEAD_MINUTES, MAX_LEAD_MINUTES, true)})`,
+  },
+  warmThroughput: {
+    kind: "integer",
+    allowed: numberText(ON_DEMAND_DEFAULT_WARM_WRITES, MAX_CAPACITY, true),
+  },
   kmsKeyArn: { kind: "string", allowed: KMS_KEY_ARN },
   alarms: {
     kind: "object",
@@ -257,6 +285,31 @@ const autoscalingSchema = z
   )
   .strict();
 
+const TIME_OF_DAY = 'a time of day "HH:MM" in UTC, from 00:00 to 23:59';
+
+const runScheduleSchema = z
+  .object(
+    {
+      startTimesUtc: z
+        .array(
+          z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
+            error: (issue) =>
+              mustBe("each runSchedule.startTimesUtc entry", TIME_OF_DAY, issue.input),
+          }),
+          rule("runSchedule.startTimesUtc", 'a list of times of day "HH:MM" in UTC'),
+        )
+        .min(1, rule("runSchedule.startTimesUtc", "a list of at least one time of day")),
+      leadMinutes: numberIn(
+        "runSchedule.leadMinutes",
+        MIN_LEAD_MINUTES,
+        MAX_LEAD_MINUTES,
+        true,
+      ).default(DEFAULT_LEAD_MINUTES),
+    },
+    rule("runSchedule", "a map"),
+  )
+  .strict();
+
 const alarmsSchema = z
   .object(
     {
@@ -304,6 +357,13 @@ const settingsSchema = z
     expectedEventsPerRun: numberIn("expectedEventsPerRun", 1, undefined, true).optional(),
     targetRunMinutes: numberIn("targetRunMinutes", 1, 10080, true).optional(),
     runsPerDay: numberIn("runsPerDay", 1, 1440, true),
+    runSchedule: runScheduleSchema.optional(),
+    warmThroughput: numberIn(
+      "warmThroughput",
+      ON_DEMAND_DEFAULT_WARM_WRITES,
+      MAX_CAPACITY,
+      true,
+    ).optional(),
     kmsKeyArn: z
       .string()
       .refine((arn) => arnPlacement(arn, "kms") !== undefined, rule("kmsKeyArn", KMS_KEY_ARN))
@@ -349,6 +409,8 @@ export function resolveSettings(
     readCapacity: provisioned ? (input.readCapacity ?? DEFAULT_READ_CAPACITY) : undefined,
     policyName: input.policyName ?? defaultPolicyName(tableName),
     alarms: withCapacityAlarmDefault(input.alarms, provisioned),
+    warmThroughput: input.warmThroughput ?? defaultWarmThroughput(input, provisioned),
+    runsPerDay: input.runsPerDay ?? runCount(input.runSchedule) ?? DEFAULTS.runsPerDay,
   };
 
   const parsed = settingsSchema.safeParse(candidate);
@@ -406,6 +468,15 @@ export function resolveSettings(
         `targetRunMinutes, got only ${given} ${quote(input[given])}`,
     );
   }
+  problems.push(...runScheduleProblems(input, candidate.writeCapacity, provisioned, billingMode));
+  if (input.warmThroughput !== undefined && provisioned) {
+    problems.push(
+      `warmThroughput is only allowed with billingMode PAY_PER_REQUEST, got ` +
+        `${quote(input.warmThroughput)} with billingMode ${quote(billingMode)}: a provisioned ` +
+        "table serves its writeCapacity, raised before runs by runSchedule",
+    );
+  }
+
   if (candidate.importExistingTable && input.tableName === undefined) {
     problems.push(
       "importExistingTable requires tableName: set it to the name of the table to adopt " +
@@ -423,6 +494,141 @@ export function resolveSettings(
   return problems.length === 0
     ? { settings: parsed.data as DedupSettings, problems: [] }
     : { problems };
+}
+
+/** The write rate a run needs, when both planning keys are valid numbers. */
+function plannedRate(input: DuplicateStorageArgs): number | undefined {
+  const { expectedEventsPerRun: events, targetRunMinutes: minutes } = input;
+  return typeof events === "number" && typeof minutes === "number" && events >= 1 && minutes >= 1
+    ? neededWriteRate({ events, minutes })
+    : undefined;
+}
+
+/** An on-demand table that must serve more than a new table does gets that rate warm. */
+function defaultWarmThroughput(
+  input: DuplicateStorageArgs,
+  provisioned: boolean,
+): number | undefined {
+  const rate = plannedRate(input);
+  return !provisioned && rate !== undefined && rate > ON_DEMAND_DEFAULT_WARM_WRITES
+    ? Math.min(rate, MAX_CAPACITY)
+    : undefined;
+}
+
+function runCount(schedule: RunScheduleArgs | undefined): number | undefined {
+  const times = (schedule as { startTimesUtc?: unknown } | undefined)?.startTimesUtc;
+  return Array.isArray(times) && times.length > 0 ? times.length : undefined;
+}
+
+function minutesOfDay(time: string): number {
+  const [h, m] = time.split(":").map(Number);
+  return h * 60 + m;
+}
+
+/** The rules of runSchedule that involve other keys; its own shape is the schema's. */
+function runScheduleProblems(
+  input: DuplicateStorageArgs,
+  writeCapacity: number | undefined,
+  provisioned: boolean,
+  billingMode: string,
+): string[] {
+  const schedule = input.runSchedule;
+  if (schedule === undefined) return [];
+  const problems: string[] = [];
+  if (!provisioned) {
+    problems.push(
+      `runSchedule is only allowed with billingMode PROVISIONED, got billingMode ` +
+        `${quote(billingMode)}: use warmThroughput for an on-demand table`,
+    );
+    return problems;
+  }
+  if (input.autoscaling === undefined) {
+    problems.push(
+      `runSchedule needs autoscaling, got runSchedule ${quote(schedule)} without it: its ` +
+        "scheduled actions raise and lower the floor of the table's scaling target, so set " +
+        "autoscaling.maxWriteCapacity",
+    );
+  }
+  const rate = plannedRate(input);
+  if (input.expectedEventsPerRun === undefined || input.targetRunMinutes === undefined) {
+    problems.push(
+      `runSchedule needs expectedEventsPerRun and targetRunMinutes, got runSchedule ` +
+        `${quote(schedule)} without them: they give the write rate that the table is raised to ` +
+        "before each run",
+    );
+  }
+  const max = input.autoscaling?.maxWriteCapacity;
+  if (rate !== undefined && typeof max === "number" && max < rate) {
+    problems.push(
+      `autoscaling.maxWriteCapacity must be at least the write rate a run needs with ` +
+        `runSchedule, ${rate} (expectedEventsPerRun / targetRunMinutes / 60, rounded up), got ` +
+        `${quote(max)}`,
+    );
+  }
+  if (rate !== undefined && writeCapacity !== undefined && writeCapacity >= rate) {
+    problems.push(
+      `runSchedule has nothing to raise: writeCapacity ${quote(writeCapacity)} already serves the ` +
+        `${rate} writes a second a run needs; remove runSchedule or lower writeCapacity`,
+    );
+  }
+  const times = schedule.startTimesUtc;
+  const lead = schedule.leadMinutes ?? DEFAULT_LEAD_MINUTES;
+  const valid =
+    Array.isArray(times) &&
+    times.every((t) => typeof t === "string" && /^([01]\d|2[0-3]):[0-5]\d$/.test(t)) &&
+    typeof lead === "number" &&
+    typeof input.targetRunMinutes === "number";
+  if (!valid) return problems;
+  const runsPerDay = input.runsPerDay;
+  if (
+    runsPerDay !== undefined &&
+    runsPerDay !== DEFAULTS.runsPerDay &&
+    runsPerDay !== times.length
+  ) {
+    problems.push(
+      `runsPerDay is ${quote(runsPerDay)} but runSchedule.startTimesUtc lists ${times.length} ` +
+        `start time(s): set runsPerDay to ${times.length} or leave it unset`,
+    );
+  }
+  // Each run keeps the floor raised from `lead` before its start to `lead` after its target end;
+  // the next run's raise must come after that, or its lowering would cut into the next run.
+  const held = 2 * lead + (input.targetRunMinutes as number);
+  const sorted = [...times].sort();
+  for (let i = 0; i < sorted.length; i++) {
+    const a = sorted[i];
+    const b = sorted[(i + 1) % sorted.length];
+    const gap = (minutesOfDay(b) - minutesOfDay(a) + 1440) % 1440 || (sorted.length > 1 ? 0 : 1440);
+    if (gap < held) {
+      problems.push(
+        `runSchedule.startTimesUtc ${quote(a)} and ${quote(b)} are ${gap} minutes apart, but each ` +
+          `run holds the table raised for ${held} minutes (leadMinutes, targetRunMinutes, ` +
+          `leadMinutes): start runs at least ${held} minutes apart`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** What the capacity planner needs to know of the settings, or undefined without planning keys. */
+export function planInputOf(settings: DedupSettings): PlanInput | undefined {
+  const { expectedEventsPerRun, targetRunMinutes } = settings;
+  if (expectedEventsPerRun === undefined || targetRunMinutes === undefined) return undefined;
+  const table: TableModel =
+    settings.writeCapacity === undefined
+      ? { billingMode: "PAY_PER_REQUEST", warmThroughput: settings.warmThroughput }
+      : {
+          billingMode: "PROVISIONED",
+          writeCapacity: settings.writeCapacity,
+          autoscaling: settings.autoscaling && { ...settings.autoscaling },
+        };
+  return {
+    expectedEventsPerRun,
+    targetRunMinutes,
+    runsPerDay: settings.runsPerDay,
+    table,
+    readCapacity: settings.readCapacity ?? DEFAULT_READ_CAPACITY,
+    runSchedule: settings.runSchedule,
+  };
 }
 
 /** Only a provisioned table has a ceiling for the consumed-writes alarm to watch. */

@@ -1,7 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseArn } from "@aws-sdk/util-arn-parser";
-import { BillingMode, DedupSettings, ShredderConfigFormat, resolveSettings } from "./config";
+import {
+  BillingMode,
+  DedupSettings,
+  ShredderConfigFormat,
+  planInputOf,
+  resolveSettings,
+} from "./config";
 import {
   SelfDescribingConfig,
   StorageCredentials,
@@ -11,6 +17,7 @@ import {
 } from "./shredderConfig";
 import { shredderPolicyDocument } from "./shredderPolicy";
 import { CapacityPlan, planCapacity } from "./capacityPlanning";
+import { neededWriteRate } from "./throughputModel";
 
 /** Write autoscaling of a provisioned table. */
 export interface AutoscalingArgs {
@@ -21,6 +28,21 @@ export interface AutoscalingArgs {
    * @default 70
    */
   readonly targetUtilization?: number;
+}
+
+/** When the shredder's runs start, so that scheduled scaling raises the table before each. */
+export interface RunScheduleArgs {
+  /**
+   * Start times of the runs, "HH:MM" in UTC, at least a run's raised time apart (twice
+   * `leadMinutes` plus `targetRunMinutes`).
+   */
+  readonly startTimesUtc: readonly string[];
+  /**
+   * Minutes before each start at which the autoscaling floor is raised to the write rate a run
+   * needs, and after each run's target end at which it is lowered again (5 to 120).
+   * @default 10
+   */
+  readonly leadMinutes?: number;
 }
 
 /** CloudWatch alarms on the table's writes. */
@@ -141,10 +163,23 @@ export interface DuplicateStorageArgs {
    */
   readonly targetRunMinutes?: number;
   /**
-   * Shredder runs a day, for the on-demand cost estimate.
+   * Shredder runs a day, for the cost estimates; with `runSchedule`, its count of start times.
    * @default 1
    */
   readonly runsPerDay?: number;
+  /**
+   * Raise the autoscaling floor to the write rate a run needs before each run, and lower it
+   * after, by scheduled scaling. Needs `autoscaling` and the capacity planning keys.
+   * @default none
+   */
+  readonly runSchedule?: RunScheduleArgs;
+  /**
+   * Writes a second that an on-demand table serves from its creation (4000 to 40000). Applied
+   * when the table is created; DynamoDB raises it by itself later and never lowers it.
+   * Only with `billingMode: PAY_PER_REQUEST`.
+   * @default the write rate a run needs, with the capacity planning keys, when above 4000
+   */
+  readonly warmThroughput?: number;
   /**
    * ARN of a customer managed KMS key that encrypts the table; the shredder's policy then may use
    * the key through DynamoDB only.
@@ -212,6 +247,8 @@ export class DuplicateStorage extends pulumi.ComponentResource {
   /** Estimated monthly costs of provisioned and on-demand capacity, with planning keys only. */
   public readonly estimatedMonthlyCostUsd:
     pulumi.Output<CapacityPlan["estimatedMonthlyCostUsd"]> | undefined;
+  /** How the table serves a run, and the setups that would, with planning keys only. */
+  public readonly capacityPlan: pulumi.Output<Omit<CapacityPlan, "warning">> | undefined;
 
   constructor(name: string, args: DuplicateStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("snowplow:dedup:DuplicateStorage", name, {}, opts);
@@ -229,6 +266,10 @@ export class DuplicateStorage extends pulumi.ComponentResource {
       ...(settings.autoscaling ? ["writeCapacity"] : []),
       // A table made from the setup guide has no TTL; it is enabled by the first `up` after import.
       ...(settings.importExistingTable ? ["ttl"] : []),
+      // DynamoDB raises warm throughput by itself and refuses to lower it, so a declared figure
+      // goes stale and would plan a decrease (an error, or a replacement in older providers:
+      // hashicorp/terraform-provider-aws#49032). It is applied when the table is created.
+      ...(settings.warmThroughput !== undefined ? ["warmThroughput"] : []),
     ];
     this.table = new aws.dynamodb.Table(
       `${name}-table`,
@@ -242,6 +283,10 @@ export class DuplicateStorage extends pulumi.ComponentResource {
         readCapacity: settings.readCapacity,
         // No current shredder enables TTL on a table it finds, so without this it grows forever.
         ttl: { attributeName: TTL_ATTRIBUTE, enabled: true },
+        warmThroughput:
+          settings.warmThroughput !== undefined
+            ? { writeUnitsPerSecond: settings.warmThroughput }
+            : undefined,
         pointInTimeRecovery: { enabled: settings.pointInTimeRecovery },
         deletionProtectionEnabled: settings.deletionProtection,
         // Declared in both cases: the provider treats an absent block as "whatever the table has",
@@ -342,13 +387,17 @@ export class DuplicateStorage extends pulumi.ComponentResource {
     this.duplicateStorageConfigBase64 = this.duplicateStorageConfig.apply(toBase64);
 
     if (settings.autoscaling && settings.writeCapacity !== undefined) {
-      this.declareAutoscaling(name, settings.writeCapacity, settings.autoscaling, tags);
+      this.declareAutoscaling(name, settings, settings.writeCapacity, settings.autoscaling, tags);
     }
     if (settings.alarms) this.declareAlarms(name, settings, settings.alarms, tags);
 
     const plan = this.planCapacity(settings);
     this.requiredWriteCapacity = plan && pulumi.output(plan.requiredWriteCapacity);
     this.estimatedMonthlyCostUsd = plan && pulumi.output(plan.estimatedMonthlyCostUsd);
+    if (plan) {
+      const { warning: _warning, ...rest } = plan;
+      this.capacityPlan = pulumi.output(rest);
+    }
 
     this.tableName = this.table.name;
     this.tableArn = this.table.arn;
@@ -365,12 +414,18 @@ export class DuplicateStorage extends pulumi.ComponentResource {
       duplicateStorageConfigBase64: this.duplicateStorageConfigBase64,
       requiredWriteCapacity: this.requiredWriteCapacity,
       estimatedMonthlyCostUsd: this.estimatedMonthlyCostUsd,
+      capacityPlan: this.capacityPlan,
     });
   }
 
-  /** Target tracking of the table's write units between `writeCapacity` and the ceiling. */
+  /**
+   * Target tracking of the table's write units between `writeCapacity` and the ceiling and, with
+   * `runSchedule`, two scheduled actions a run: one raises the floor to the rate a run needs
+   * `leadMinutes` before its start, one lowers it `leadMinutes` after its target end.
+   */
   private declareAutoscaling(
     name: string,
+    settings: DedupSettings,
     writeCapacity: number,
     autoscaling: Required<AutoscalingArgs>,
     tags: Record<string, string> | undefined,
@@ -403,6 +458,38 @@ export class DuplicateStorage extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+
+    const schedule = settings.runSchedule;
+    const events = settings.expectedEventsPerRun;
+    const minutes = settings.targetRunMinutes;
+    if (!schedule || events === undefined || minutes === undefined) return;
+    const rate = neededWriteRate({ events, minutes });
+    for (const start of schedule.startTimesUtc) {
+      const hhmm = start.replace(":", "");
+      const at = (offset: number) => cronAt(start, offset);
+      const steps = [
+        { role: "raise", schedule: at(-schedule.leadMinutes), minCapacity: rate },
+        { role: "lower", schedule: at(minutes + schedule.leadMinutes), minCapacity: writeCapacity },
+      ];
+      for (const step of steps) {
+        new aws.appautoscaling.ScheduledAction(
+          `${name}-run-${hhmm}-${step.role}`,
+          {
+            name: pulumi.interpolate`${this.table.name}-run-${hhmm}-${step.role}`,
+            serviceNamespace: target.serviceNamespace,
+            scalableDimension: target.scalableDimension,
+            resourceId: target.resourceId,
+            schedule: step.schedule,
+            timezone: "UTC",
+            scalableTargetAction: {
+              minCapacity: step.minCapacity,
+              maxCapacity: autoscaling.maxWriteCapacity,
+            },
+          },
+          { parent: this },
+        );
+      }
+    }
   }
 
   /** Alarms on throttled writes and, for a provisioned table, on writes near the ceiling. */
@@ -459,18 +546,17 @@ export class DuplicateStorage extends pulumi.ComponentResource {
 
   /** The capacity plan from `expectedEventsPerRun` and `targetRunMinutes`, warning if short. */
   private planCapacity(settings: DedupSettings): CapacityPlan | undefined {
-    if (settings.expectedEventsPerRun === undefined || settings.targetRunMinutes === undefined) {
-      return undefined;
-    }
-    const plan = planCapacity({
-      expectedEventsPerRun: settings.expectedEventsPerRun,
-      targetRunMinutes: settings.targetRunMinutes,
-      runsPerDay: settings.runsPerDay,
-      writeCapacity: settings.writeCapacity,
-      readCapacity: settings.readCapacity,
-      maxWriteCapacity: settings.autoscaling?.maxWriteCapacity,
-    });
+    const input = planInputOf(settings);
+    if (input === undefined) return undefined;
+    const plan = planCapacity(input);
     if (plan.warning) pulumi.log.warn(plan.warning, this.table);
     return plan;
   }
+}
+
+/** An AWS cron expression, in UTC, for `offset` minutes after the time of day `time`. */
+export function cronAt(time: string, offset: number): string {
+  const [h, m] = time.split(":").map(Number);
+  const t = (((h * 60 + m + offset) % 1440) + 1440) % 1440;
+  return `cron(${t % 60} ${Math.floor(t / 60)} * * ? *)`;
 }

@@ -31,6 +31,14 @@ function parse(values: Record<string, string>, stack = "dev"): DedupSettings {
   );
 }
 
+/** A provisioned, autoscaled table with planning keys, to which a run schedule can be added. */
+const SCHEDULED = {
+  writeCapacity: "500",
+  autoscaling: '{"maxWriteCapacity":6000}',
+  expectedEventsPerRun: "10000000",
+  targetRunMinutes: "30",
+};
+
 function problemsOf(values: Record<string, string>): string[] {
   try {
     parse(values);
@@ -107,6 +115,47 @@ describe("parseStackConfig", () => {
       ["a write capacity of 1", { writeCapacity: "1" }, { writeCapacity: 1 }],
       ["a write capacity of 40000", { writeCapacity: "40000" }, { writeCapacity: 40000 }],
       ["a read capacity of 12", { readCapacity: "12" }, { readCapacity: 12 }],
+      [
+        "a run schedule, with the lead time defaulting to 10 minutes and runsPerDay to its runs",
+        { ...SCHEDULED, runSchedule: '{"startTimesUtc":["00:00","06:00","12:00","18:00"]}' },
+        {
+          runSchedule: { startTimesUtc: ["00:00", "06:00", "12:00", "18:00"], leadMinutes: 10 },
+          runsPerDay: 4,
+        },
+      ],
+      [
+        "a run schedule with runsPerDay set to its count and a lead time of 5 minutes",
+        {
+          ...SCHEDULED,
+          runsPerDay: "2",
+          runSchedule: '{"startTimesUtc":["23:50","11:50"],"leadMinutes":5}',
+        },
+        { runSchedule: { startTimesUtc: ["23:50", "11:50"], leadMinutes: 5 }, runsPerDay: 2 },
+      ],
+      [
+        "runs 50 minutes apart, the time a 30-minute run holds the table raised",
+        { ...SCHEDULED, runSchedule: '{"startTimesUtc":["06:00","06:50"]}' },
+        { runsPerDay: 2 },
+      ],
+      [
+        "a warm throughput of 4000 on demand",
+        { billingMode: "PAY_PER_REQUEST", warmThroughput: "4000" },
+        { warmThroughput: 4000 },
+      ],
+      [
+        "on demand with a run above 4,000 writes a second: warm throughput at that rate",
+        {
+          billingMode: "PAY_PER_REQUEST",
+          expectedEventsPerRun: "10000000",
+          targetRunMinutes: "30",
+        },
+        { warmThroughput: 5556 },
+      ],
+      [
+        "on demand with a run within 4,000 writes a second: no warm throughput",
+        { billingMode: "PAY_PER_REQUEST", expectedEventsPerRun: "7200000", targetRunMinutes: "30" },
+        { warmThroughput: undefined },
+      ],
       ["table management", { allowTableManagement: "true" }, { allowTableManagement: true }],
       ["a policy name of IAM characters", { policyName: "p+=,.@_-1" }, { policyName: "p+=,.@_-1" }],
       [
@@ -543,6 +592,122 @@ describe("parseStackConfig", () => {
         "requires tableName",
       ],
       [
+        "a start time without its leading zero",
+        { ...SCHEDULED, runSchedule: '{"startTimesUtc":["6:00"]}' },
+        "runSchedule.startTimesUtc",
+        "6:00",
+        '"HH:MM" in UTC',
+      ],
+      [
+        "a start time of 24:00",
+        { ...SCHEDULED, runSchedule: '{"startTimesUtc":["24:00"]}' },
+        "runSchedule.startTimesUtc",
+        "24:00",
+        "from 00:00 to 23:59",
+      ],
+      [
+        "an empty run schedule",
+        { ...SCHEDULED, runSchedule: '{"startTimesUtc":[]}' },
+        "runSchedule.startTimesUtc",
+        "[]",
+        "at least one time of day",
+      ],
+      [
+        "a lead time of 2 minutes",
+        { ...SCHEDULED, runSchedule: '{"startTimesUtc":["06:00"],"leadMinutes":2}' },
+        "runSchedule.leadMinutes",
+        "2",
+        "whole number from 5 to 120",
+      ],
+      [
+        "runs closer than a run holds the table raised",
+        { ...SCHEDULED, runSchedule: '{"startTimesUtc":["06:00","06:30"]}' },
+        "runSchedule.startTimesUtc",
+        "06:30",
+        "at least 50 minutes apart",
+      ],
+      [
+        "runs that overlap across midnight",
+        { ...SCHEDULED, runSchedule: '{"startTimesUtc":["00:10","23:40"]}' },
+        "runSchedule.startTimesUtc",
+        "23:40",
+        "at least 50 minutes apart",
+      ],
+      [
+        "a run schedule without autoscaling",
+        {
+          writeCapacity: "500",
+          expectedEventsPerRun: "10000000",
+          targetRunMinutes: "30",
+          runSchedule: '{"startTimesUtc":["06:00"]}',
+        },
+        "runSchedule",
+        '{"startTimesUtc":["06:00"]}',
+        "set autoscaling.maxWriteCapacity",
+      ],
+      [
+        "a run schedule without the planning keys",
+        {
+          writeCapacity: "500",
+          autoscaling: '{"maxWriteCapacity":6000}',
+          runSchedule: '{"startTimesUtc":["06:00"]}',
+        },
+        "runSchedule",
+        '{"startTimesUtc":["06:00"]}',
+        "needs expectedEventsPerRun and targetRunMinutes",
+      ],
+      [
+        "a ceiling below the rate a scheduled run needs",
+        {
+          ...SCHEDULED,
+          autoscaling: '{"maxWriteCapacity":5000}',
+          runSchedule: '{"startTimesUtc":["06:00"]}',
+        },
+        "autoscaling.maxWriteCapacity",
+        "5000",
+        "at least the write rate a run needs with runSchedule, 5556",
+      ],
+      [
+        "a run schedule with a floor that already serves the run",
+        { ...SCHEDULED, writeCapacity: "6000", runSchedule: '{"startTimesUtc":["06:00"]}' },
+        "writeCapacity",
+        "6000",
+        "remove runSchedule or lower writeCapacity",
+      ],
+      [
+        "runsPerDay that disagrees with the run schedule",
+        { ...SCHEDULED, runsPerDay: "3", runSchedule: '{"startTimesUtc":["06:00"]}' },
+        "runsPerDay",
+        "3",
+        "set runsPerDay to 1 or leave it unset",
+      ],
+      [
+        "a run schedule on demand",
+        {
+          billingMode: "PAY_PER_REQUEST",
+          expectedEventsPerRun: "10000000",
+          targetRunMinutes: "30",
+          runSchedule: '{"startTimesUtc":["06:00"]}',
+        },
+        "runSchedule",
+        "PAY_PER_REQUEST",
+        "use warmThroughput",
+      ],
+      [
+        "a warm throughput below a new table's 4000",
+        { billingMode: "PAY_PER_REQUEST", warmThroughput: "3000" },
+        "warmThroughput",
+        "3000",
+        "whole number from 4000 to 40000",
+      ],
+      [
+        "a warm throughput on a provisioned table",
+        { warmThroughput: "5000" },
+        "warmThroughput",
+        "5000",
+        "only allowed with billingMode PAY_PER_REQUEST",
+      ],
+      [
         "retainOnDelete spelt yes",
         { retainOnDelete: "yes" },
         "retainOnDelete",
@@ -647,6 +812,8 @@ describe("parseStackConfig", () => {
         targetRunMinutes: "5",
         kmsKeyArn: `arn:aws:kms:eu-west-1:123456789012:key/${KEY_ID}`,
       },
+      { ...SCHEDULED, runSchedule: '{"startTimesUtc":["00:00","12:00"]}' },
+      { billingMode: "PAY_PER_REQUEST", expectedEventsPerRun: "10000000", targetRunMinutes: "30" },
     ];
     for (const values of configs) {
       it(`accepts its own result unchanged, as the component re-checks it: ${JSON.stringify(values)}`, () => {
@@ -793,6 +960,8 @@ describe("Pulumi.yaml", () => {
       "kmsKeyArn",
       "autoscaling",
       "alarms",
+      "runSchedule",
+      "warmThroughput",
     ];
     const known = Object.keys(CONFIG_KEYS);
     assert.deepEqual(

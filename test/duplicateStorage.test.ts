@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { ACCOUNT, DEFAULT_REGION, Run, output, projectConfig, runProgram } from "./harness";
 import { validateAgainstIglu } from "./iglu";
+import awsCron from "aws-cron-parser";
 
 const TABLE = "aws:dynamodb/table:Table";
 const POLICY = "aws:iam/policy:Policy";
@@ -302,6 +303,7 @@ describe("DuplicateStorage", () => {
       });
       const outputs = r.one(COMPONENT).outputs!;
       assert.deepEqual(Object.keys(outputs).sort(), [
+        "capacityPlan",
         "duplicateStorageConfig",
         "duplicateStorageConfigBase64",
         "estimatedMonthlyCostUsd",
@@ -315,8 +317,9 @@ describe("DuplicateStorage", () => {
       assert.equal(outputs.tableArn, `arn:aws:dynamodb:${DEFAULT_REGION}:${ACCOUNT}:table/dedup`);
       assert.equal(outputs.policyName, "dedup-shredder");
       assert.equal(outputs.policyArn, `arn:aws:iam::${ACCOUNT}:policy/dedup-shredder`);
-      // 3,600 events in 60 minutes: 3,600 / 3,600 s = 1 write unit.
+      // 3,600 events in 60 minutes: 3,600 / 3,600 s = 1 write unit, which 100 units serve.
       assert.equal(outputs.requiredWriteCapacity, 1);
+      assert.equal(outputs.capacityPlan.run.throttledMinutes, 0);
       assert.equal(outputs.duplicateStorageConfig.data.dynamodbTable, "dedup");
       assert.deepEqual(
         JSON.parse(Buffer.from(outputs.duplicateStorageConfigBase64, "base64").toString("utf8")),
@@ -439,13 +442,43 @@ describe("DuplicateStorage", () => {
       assert.match(String(cost.basis), /Estimates/);
     });
 
-    it("warns when the configured capacity cannot finish a run in time", async () => {
+    it("warns in one line when the table would throttle, naming the cheapest fix", async () => {
       const { warnings } = await withWarnings({
         expectedEventsPerRun: "10000000",
         targetRunMinutes: "30",
       });
       assert.equal(warnings.length, 1);
-      assert.match(warnings[0], /writeCapacity is 100.*27\.8 hours.*at least 5556/);
+      // 100 units and their 30,000-write bucket: minute 0 serves 600 a second, the rest 100.
+      assert.match(warnings[0], /^Writes would be throttled in 30 of the 30 minutes of each run/);
+      // Scheduled: 65 minutes at 5,556 and 22.9167 h at 100 a day: 6,019 + 2,291.7 = 8,310.7
+      // unit-hours × 30.4167 × 0.00065 = 164.31, plus 0.47 for reads; on demand costs 190.10.
+      assert.match(
+        warnings[0],
+        /would not: provisioned at 100 write units, raised to 5556 .* about USD 164\.78 a month/,
+      );
+      assert.doesNotMatch(warnings[0], /\n/);
+    });
+
+    it("exports the plan: the run as the model sees it and each option", async () => {
+      const r = await run({
+        writeCapacity: "500",
+        autoscaling: '{"maxWriteCapacity":6000}',
+        expectedEventsPerRun: "10000000",
+        targetRunMinutes: "30",
+        runsPerDay: "4",
+      });
+      const plan = (await output(r, "capacityPlan")).value as {
+        run: { throttledMinutes: number };
+        recommended: string;
+        options: { name: string }[];
+      };
+      // Worked out in throughputModel.test.ts and capacityPlanning.test.ts.
+      assert.equal(plan.run.throttledMinutes, 14);
+      assert.equal(plan.recommended, "scheduled");
+      assert.deepEqual(
+        plan.options.map((o) => o.name),
+        ["provisioned", "scheduled", "onDemandWarm", "onDemand"],
+      );
     });
 
     it("does not warn when the capacity suffices", async () => {
@@ -455,6 +488,125 @@ describe("DuplicateStorage", () => {
         writeCapacity: "6000",
       });
       assert.deepEqual(warnings, []);
+    });
+  });
+
+  describe("scheduled scaling", () => {
+    const SCHEDULED_ACTION = "aws:appautoscaling/scheduledAction:ScheduledAction";
+    const scheduled = {
+      tableName: "dedup",
+      writeCapacity: "500",
+      autoscaling: '{"maxWriteCapacity":6000}',
+      expectedEventsPerRun: "10000000",
+      targetRunMinutes: "30",
+      runSchedule: '{"startTimesUtc":["00:05","12:00"]}',
+    };
+
+    it("is absent without runSchedule", async () => {
+      assert.deepEqual((await run()).ofType(SCHEDULED_ACTION), []);
+    });
+
+    it("raises the floor to the run's rate before each run and lowers it after", async () => {
+      const r = await run(scheduled);
+      const actions = r.ofType(SCHEDULED_ACTION);
+      assert.deepEqual(
+        actions.map((a) => [a.name, a.inputs.name, a.inputs.scalableTargetAction]),
+        [
+          [
+            "snowplow-dedup-run-0005-raise",
+            "dedup-run-0005-raise",
+            { minCapacity: 5556, maxCapacity: 6000 },
+          ],
+          [
+            "snowplow-dedup-run-0005-lower",
+            "dedup-run-0005-lower",
+            { minCapacity: 500, maxCapacity: 6000 },
+          ],
+          [
+            "snowplow-dedup-run-1200-raise",
+            "dedup-run-1200-raise",
+            { minCapacity: 5556, maxCapacity: 6000 },
+          ],
+          [
+            "snowplow-dedup-run-1200-lower",
+            "dedup-run-1200-lower",
+            { minCapacity: 500, maxCapacity: 6000 },
+          ],
+        ],
+      );
+      for (const a of actions) {
+        assert.equal(a.inputs.serviceNamespace, "dynamodb");
+        assert.equal(a.inputs.scalableDimension, "dynamodb:table:WriteCapacityUnits");
+        assert.equal(a.inputs.resourceId, "table/dedup");
+        assert.equal(a.inputs.timezone, "UTC");
+        assert.equal(a.parent, r.one(COMPONENT).urn);
+      }
+    });
+
+    it("declares AWS cron schedules that fire lead time before the start and after the end", async () => {
+      const r = await run(scheduled);
+      // AWS's own cron grammar, read by aws-cron-parser: the next firing after midnight UTC.
+      const from = new Date("2026-11-25T00:00:00Z");
+      const next = (name: string) => {
+        const a = r.ofType(SCHEDULED_ACTION).find((x) => x.name === name)!;
+        const expr = /^cron\((.*)\)$/.exec(a.inputs.schedule)![1];
+        return awsCron.next(awsCron.parse(expr), from)!.toISOString();
+      };
+      // 00:05 minus 10 minutes is 23:55 the day before; 00:05 + 30 + 10 is 00:45.
+      assert.equal(next("snowplow-dedup-run-0005-raise"), "2026-11-25T23:55:00.000Z");
+      assert.equal(next("snowplow-dedup-run-0005-lower"), "2026-11-25T00:45:00.000Z");
+      assert.equal(next("snowplow-dedup-run-1200-raise"), "2026-11-25T11:50:00.000Z");
+      assert.equal(next("snowplow-dedup-run-1200-lower"), "2026-11-25T12:40:00.000Z");
+    });
+
+    it("keeps the consumed-writes alarm on the ceiling that the raised table stays under", async () => {
+      const r = await run({
+        ...scheduled,
+        alarms: `{"snsTopicArn":"arn:aws:sns:${DEFAULT_REGION}:${ACCOUNT}:alerts"}`,
+      });
+      const consumed = r
+        .ofType("aws:cloudwatch/metricAlarm:MetricAlarm")
+        .find((a) => a.inputs.metricName === "ConsumedWriteCapacityUnits")!;
+      // 80% of the 6,000-unit ceiling, above the 5,556 a run needs: 0.8 × 6,000 × 300 s.
+      assert.equal(consumed.inputs.threshold, 1_440_000);
+      for (const a of r.ofType(SCHEDULED_ACTION)) {
+        assert.ok(a.inputs.scalableTargetAction.maxCapacity <= 6000);
+      }
+    });
+
+    it("does not warn, since the model says the raised table serves each run", async () => {
+      const r = await run(scheduled);
+      assert.deepEqual(
+        r.logs.filter((l) => l.severity === "warning"),
+        [],
+      );
+    });
+  });
+
+  describe("warm throughput", () => {
+    it("is left to DynamoDB by default", async () => {
+      const table = (await run({ billingMode: "PAY_PER_REQUEST" })).one(TABLE);
+      assert.equal(table.inputs.warmThroughput, undefined);
+      assert.deepEqual(table.ignoreChanges, []);
+    });
+
+    it("is the run's rate for an on-demand table above 4,000 a second, set at creation only", async () => {
+      const table = (
+        await run({
+          billingMode: "PAY_PER_REQUEST",
+          expectedEventsPerRun: "10000000",
+          targetRunMinutes: "30",
+        })
+      ).one(TABLE);
+      assert.deepEqual(table.inputs.warmThroughput, { writeUnitsPerSecond: 5556 });
+      assert.deepEqual(table.ignoreChanges, ["warmThroughput"]);
+    });
+
+    it("takes a configured value", async () => {
+      const table = (await run({ billingMode: "PAY_PER_REQUEST", warmThroughput: "8000" })).one(
+        TABLE,
+      );
+      assert.deepEqual(table.inputs.warmThroughput, { writeUnitsPerSecond: 8000 });
     });
   });
 
