@@ -410,7 +410,12 @@ export function resolveSettings(
     policyName: input.policyName ?? defaultPolicyName(tableName),
     alarms: withCapacityAlarmDefault(input.alarms, provisioned),
     warmThroughput: input.warmThroughput ?? defaultWarmThroughput(input, provisioned),
-    runsPerDay: input.runsPerDay ?? runCount(input.runSchedule) ?? DEFAULTS.runsPerDay,
+    // The CLI hands over Pulumi.yaml's default of 1 as if the stack had set it, so 1 with a
+    // schedule means "unset": the schedule's count of start times wins.
+    runsPerDay:
+      input.runsPerDay === undefined || input.runsPerDay === DEFAULTS.runsPerDay
+        ? (runCount(input.runSchedule) ?? DEFAULTS.runsPerDay)
+        : input.runsPerDay,
   };
 
   const parsed = settingsSchema.safeParse(candidate);

@@ -124,6 +124,11 @@ describe("parseStackConfig", () => {
         },
       ],
       [
+        "a run schedule with runsPerDay 1, Pulumi.yaml's default, which the CLI always passes",
+        { ...SCHEDULED, runsPerDay: "1", runSchedule: '{"startTimesUtc":["06:00","18:00"]}' },
+        { runsPerDay: 2 },
+      ],
+      [
         "a run schedule with runsPerDay set to its count and a lead time of 5 minutes",
         {
           ...SCHEDULED,

@@ -103,9 +103,13 @@ describe("the README, run with the real Pulumi CLI", function () {
   it("sets what every other `pulumi config set` line says, and the program reads it", () => {
     const firstRun = section("## First run");
     const adopting = section("### Adopting a table made by hand");
-    const lines = [...README.matchAll(/^\s*(pulumi config set .+)$/gm)]
-      .map((m) => m[1].trim())
-      .filter((l) => !firstRun.includes(l) && !adopting.includes(l));
+    const lines = [
+      ...new Set(
+        [...README.matchAll(/^\s*(pulumi config set .+)$/gm)]
+          .map((m) => m[1].trim())
+          .filter((l) => !firstRun.includes(l) && !adopting.includes(l)),
+      ),
+    ];
     // What each line must do to the program's declarations; a new line needs a new entry here.
     type Seen = { steps: PreviewStep[]; outputs: Record<string, any> };
     const expected: Record<string, (seen: Seen) => void> = {
@@ -117,8 +121,26 @@ describe("the README, run with the real Pulumi CLI", function () {
         // 10,000,000 events in 30 minutes need 10,000,000 / 1,800 s = 5,555.6 units, rounded up.
         assert.equal(outputs.requiredWriteCapacity, 5556),
       "pulumi config set targetRunMinutes 30": () => {},
-      "pulumi config set runsPerDay 4": ({ outputs }) =>
-        assert.match(String(outputs.estimatedMonthlyCostUsd.basis), /4 run\(s\) a day/),
+      // 06:00 less the 10-minute lead is 05:50; its run ends 06:30, lowered at 06:40.
+      "pulumi config set --path 'runSchedule.startTimesUtc[0]' 06:00": ({ steps }) => {
+        assert.equal(
+          inputsOf(steps, "snowplow-dedup-run-0600-raise").schedule,
+          "cron(50 5 * * ? *)",
+        );
+        assert.equal(
+          inputsOf(steps, "snowplow-dedup-run-0600-lower").schedule,
+          "cron(40 6 * * ? *)",
+        );
+      },
+      "pulumi config set --path 'runSchedule.startTimesUtc[1]' 18:00": ({ steps, outputs }) => {
+        assert.equal(
+          inputsOf(steps, "snowplow-dedup-run-1800-raise").schedule,
+          "cron(50 17 * * ? *)",
+        );
+        // Two start times make two runs a day, and the raised table serves each run.
+        assert.match(String(outputs.estimatedMonthlyCostUsd.basis), /2 run\(s\) a day/);
+        assert.equal(outputs.capacityPlan.run.throttledMinutes, 0);
+      },
     };
     assert.deepEqual([...lines].sort(), Object.keys(expected).sort());
 
