@@ -37,8 +37,30 @@ describe("every committed stack file", () => {
         const management = config["snowplow-dedup:allowTableManagement"] === "true";
         await assertLeastPrivilege(policy, tableArn, management);
       });
+
+      it("plans a table that the capacity model says never throttles, without a warning", async () => {
+        const r = await runProgram(config, stack);
+        assert.deepEqual(
+          r.logs.filter((l) => l.severity === "warning").map((l) => l.message),
+          [],
+        );
+        const plan = output<{ run: { throttledMinutes: number } }>(r, "capacityPlan").value;
+        if (plan !== undefined) assert.equal(plan.run.throttledMinutes, 0);
+      });
     });
   }
+
+  it("run the production example with scheduled scaling, 4 runs of 5,556 writes a second", async () => {
+    const r = await runProgram(loadStackConfig("prod"), "prod");
+    const plan = output<{ run: { throttledMinutes: number; neededWritesPerSecond: number } }>(
+      r,
+      "capacityPlan",
+    ).value!;
+    assert.equal(plan.run.neededWritesPerSecond, 5556);
+    assert.equal(plan.run.throttledMinutes, 0);
+    const actions = r.ofType("aws:appautoscaling/scheduledAction:ScheduledAction");
+    assert.equal(actions.length, 8);
+  });
 
   it("fails here when broken, before anyone runs pulumi preview", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
