@@ -37,11 +37,6 @@ export const HOURS_PER_MONTH = 730;
 /** Days in an average month. */
 export const DAYS_PER_MONTH = 365 / 12;
 
-/** Write units that absorb `events` within `minutes`: events divided by seconds, rounded up. */
-export function requiredWriteCapacity(events: number, minutes: number): number {
-  return Math.ceil(events / (minutes * 60));
-}
-
 /** Estimated monthly cost of provisioned capacity running around the clock. */
 export function provisionedMonthlyUsd(writeCapacity: number, readCapacity: number): number {
   const hourly =

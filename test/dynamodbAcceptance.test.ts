@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { ConfigError, parseStackConfig } from "../components/config";
 import { assertServesShredder, createTable, startDynamoDB } from "./dynamodb";
-import { projectConfig, runProgram } from "./harness";
+import { projectConfig } from "./harness";
+import { runComponent } from "./componentHarness";
 
 const TABLE = "aws:dynamodb/table:Table";
 
 async function declaredTable(values: Record<string, string>) {
-  return (await runProgram(projectConfig(values))).one(TABLE).inputs;
+  return (await runComponent(projectConfig(values))).one(TABLE).inputs;
 }
 
 describe("the declared table in a DynamoDB implementation (dynalite)", () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { Run, output, projectConfig, runProgram } from "./harness";
+import { Run, output, projectConfig } from "./harness";
+import { runComponent } from "./componentHarness";
 import { assertLeastPrivilege, evaluate } from "./iamSimulator";
 
 async function declaredPolicy(r: Run) {
@@ -34,7 +35,7 @@ describe("the declared policy in an IAM policy simulator", () => {
   for (const management of [false, true]) {
     for (const kms of [false, true]) {
       it(`allows the shredder and nothing else, with allowTableManagement ${management} and ${kms ? "a" : "no"} KMS key`, async () => {
-        const r = await runProgram(
+        const r = await runComponent(
           projectConfig({
             allowTableManagement: String(management),
             ...(kms ? { kmsKeyArn: KEY } : {}),
@@ -61,7 +62,7 @@ describe("the declared policy in an IAM policy simulator", () => {
   }
 
   it("denies the key through DynamoDB in another region, or through another service", async () => {
-    const { policy } = await declaredPolicy(await runProgram(projectConfig({ kmsKeyArn: KEY })));
+    const { policy } = await declaredPolicy(await runComponent(projectConfig({ kmsKeyArn: KEY })));
     const elsewhere = { "kms:ViaService": "dynamodb.us-east-1.amazonaws.com" };
     const s3 = { "kms:ViaService": "s3.eu-west-1.amazonaws.com" };
     assert.equal(await allowed(policy, "kms:Decrypt", KEY, elsewhere), false);
@@ -70,19 +71,19 @@ describe("the declared policy in an IAM policy simulator", () => {
   });
 
   it("would fail the check with a wildcard action", async () => {
-    const { policy, tableArn } = await declaredPolicy(await runProgram({}));
+    const { policy, tableArn } = await declaredPolicy(await runComponent({}));
     policy.Statement[0].Action = ["dynamodb:*"];
     await assert.rejects(assertLeastPrivilege(policy, tableArn, false), /CreateTable .*: Allowed/);
   });
 
   it("would fail the check with a wildcard resource", async () => {
-    const { policy, tableArn } = await declaredPolicy(await runProgram({}));
+    const { policy, tableArn } = await declaredPolicy(await runComponent({}));
     policy.Statement[0].Resource = ["arn:aws:dynamodb:*:*:table/*"];
     await assert.rejects(assertLeastPrivilege(policy, tableArn, false), /-other: Allowed/);
   });
 
   it("reports a misspelt action as a validation error rather than a denial", async () => {
-    const { policy, tableArn } = await declaredPolicy(await runProgram({}));
+    const { policy, tableArn } = await declaredPolicy(await runComponent({}));
     assert.notEqual((await evaluate(policy, "dynamodb:PutItems", tableArn)).errors, undefined);
   });
 });

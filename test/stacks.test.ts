@@ -3,15 +3,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { assertServesShredder } from "./dynamodb";
-import {
-  committedStacks,
-  declaredAws,
-  loadStackConfig,
-  output,
-  runProgram,
-  tryRunProgram,
-  ROOT,
-} from "./harness";
+import { ConfigError } from "../components/config";
+import { committedStacks, loadStackConfig, output, ROOT } from "./harness";
+import { runComponent } from "./componentHarness";
 import { assertLeastPrivilege } from "./iamSimulator";
 
 describe("every committed stack file", () => {
@@ -26,12 +20,12 @@ describe("every committed stack file", () => {
       const config = loadStackConfig(stack);
 
       it("declares a table that serves the shredder in dynalite", async () => {
-        const r = await runProgram(config, stack);
+        const r = await runComponent(config, stack);
         await assertServesShredder(r.one("aws:dynamodb/table:Table").inputs);
       });
 
       it("declares a least-privilege policy in the IAM simulator", async () => {
-        const r = await runProgram(config, stack);
+        const r = await runComponent(config, stack);
         const policy = JSON.parse(r.one("aws:iam/policy:Policy").inputs.policy);
         const tableArn = output<string>(r, "tableArn").value!;
         const management = config["snowplow-dedup:allowTableManagement"] === "true";
@@ -39,7 +33,7 @@ describe("every committed stack file", () => {
       });
 
       it("plans a table that the capacity model says never throttles, without a warning", async () => {
-        const r = await runProgram(config, stack);
+        const r = await runComponent(config, stack);
         assert.deepEqual(
           r.logs.filter((l) => l.severity === "warning").map((l) => l.message),
           [],
@@ -51,7 +45,7 @@ describe("every committed stack file", () => {
   }
 
   it("run the production example with scheduled scaling, 4 runs of 5,556 writes a second", async () => {
-    const r = await runProgram(loadStackConfig("prod"), "prod");
+    const r = await runComponent(loadStackConfig("prod"), "prod");
     const plan = output<{ run: { throttledMinutes: number; neededWritesPerSecond: number } }>(
       r,
       "capacityPlan",
@@ -70,9 +64,11 @@ describe("every committed stack file", () => {
         .readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")
         .replace(/writeCapacity: \d+/, "writeCapacity: 1.5");
       fs.writeFileSync(path.join(dir, "Pulumi.prod.yaml"), broken);
-      const r = await tryRunProgram(loadStackConfig("prod", dir), "prod");
-      assert.match(String(r.error), /writeCapacity must be a whole number/);
-      assert.deepEqual(declaredAws(r), []);
+      await assert.rejects(
+        runComponent(loadStackConfig("prod", dir), "prod"),
+        (e: unknown) =>
+          e instanceof ConfigError && /writeCapacity must be a whole number/.test(String(e)),
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
