@@ -3,12 +3,6 @@ import { parse as parseArn, validate as isArn } from "@aws-sdk/util-arn-parser";
 import { partition as awsPartition } from "@aws-sdk/util-endpoints";
 import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
-import type {
-  AlarmArgs,
-  AutoscalingArgs,
-  DuplicateStorageArgs,
-  RunScheduleArgs,
-} from "./duplicateStorage";
 import { DEFAULT_LEAD_MINUTES, PlanInput } from "./capacityPlanning";
 import {
   MIN_LEAD_MINUTES,
@@ -28,25 +22,200 @@ export type BillingMode = (typeof BILLING_MODES)[number];
 export const SHREDDER_CONFIG_FORMATS = ["2-0-0", "1-0-1"] as const;
 export type ShredderConfigFormat = (typeof SHREDDER_CONFIG_FORMATS)[number];
 
-/** Keys that may stay unset after defaults are applied. */
-type OptionalKey =
-  | "writeCapacity"
-  | "readCapacity"
-  | "autoscaling"
-  | "expectedEventsPerRun"
-  | "targetRunMinutes"
-  | "kmsKeyArn"
-  | "alarms"
-  | "runSchedule"
-  | "warmThroughput";
+/** Write autoscaling of a provisioned table. */
+export interface AutoscalingArgs {
+  /** Ceiling of the write units, 1 to 40000; not below `writeCapacity`, which is the floor. */
+  readonly maxWriteCapacity: number;
+  /**
+   * Share of provisioned writes, in percent (20 to 90), that target tracking keeps in use.
+   * @default 70
+   */
+  readonly targetUtilization?: number;
+}
 
-/** The user's settings, one per config key, with every default applied. */
-export type DedupSettings = Required<Omit<DuplicateStorageArgs, OptionalKey>> &
-  Pick<DuplicateStorageArgs, Exclude<OptionalKey, "autoscaling" | "alarms" | "runSchedule">> & {
-    readonly autoscaling?: Required<AutoscalingArgs>;
-    readonly runSchedule?: Required<RunScheduleArgs>;
-    readonly alarms?: AlarmArgs & { readonly throttledWritesThreshold: number };
-  };
+/** When the shredder's runs start, so that scheduled scaling raises the table before each. */
+export interface RunScheduleArgs {
+  /**
+   * Start times of the runs, "HH:MM" in UTC, at least a run's raised time apart (twice
+   * `leadMinutes` plus `targetRunMinutes`).
+   */
+  readonly startTimesUtc: readonly string[];
+  /**
+   * Minutes before each start at which the autoscaling floor is raised to the write rate a run
+   * needs, and after each run's target end at which it is lowered again (5 to 120).
+   * @default 10
+   */
+  readonly leadMinutes?: number;
+}
+
+/** CloudWatch alarms on the table's writes. */
+export interface AlarmArgs {
+  /** ARN of the SNS topic the alarms notify, in the table's region. */
+  readonly snsTopicArn: string;
+  /**
+   * Throttled writes within five minutes that raise the throttle alarm.
+   * @default 1
+   */
+  readonly throttledWritesThreshold?: number;
+  /**
+   * Consumed writes, in percent of the write ceiling (`writeCapacity`, or
+   * `autoscaling.maxWriteCapacity`), sustained for ten minutes, that raise the capacity alarm.
+   * Not allowed with `billingMode: PAY_PER_REQUEST`, which has no ceiling.
+   * @default 80
+   */
+  readonly consumedWritePercent?: number;
+}
+
+/**
+ * The settings of the table and the policy as a user gives them: each one is a stack config key
+ * of the same name, and `resolveSettings` applies the defaults and checks them.
+ */
+export interface DuplicateStorageArgs {
+  /**
+   * Name of the DynamoDB table, 3 to 255 characters of `A-Z a-z 0-9 _ . -`. Changing it replaces
+   * the table, and the shredder's de-duplication history with it.
+   * @default "snowplow-deduplication-<stack>"
+   */
+  readonly tableName?: string;
+  /**
+   * How the table is billed.
+   * @default "PROVISIONED"
+   */
+  readonly billingMode?: BillingMode;
+  /**
+   * Provisioned write capacity units, 1 to 40000: one unit absorbs one event a second.
+   * Not allowed with `billingMode: PAY_PER_REQUEST`.
+   * @default 100
+   */
+  readonly writeCapacity?: number;
+  /**
+   * Provisioned read capacity units, 1 to 40000. The shredder reads no items.
+   * Not allowed with `billingMode: PAY_PER_REQUEST`.
+   * @default 5
+   */
+  readonly readCapacity?: number;
+  /**
+   * Also allow CreateTable and UpdateTimeToLive, which only a shredder up to 0.13 calls, to
+   * create a missing table. Never DeleteTable, which no shredder calls.
+   * @default false
+   */
+  readonly allowTableManagement?: boolean;
+  /**
+   * Name of the shredder's managed IAM policy, 1 to 128 characters of `A-Z a-z 0-9 + = , . @ _ -`.
+   * @default "<tableName>-shredder"
+   */
+  readonly policyName?: string;
+  /**
+   * IAM roles, by name, that get the policy: usually the EMR cluster's `EMR_EC2_DefaultRole`.
+   * @default []
+   */
+  readonly attachToRoles?: readonly string[];
+  /**
+   * IAM users, by name, that get the policy.
+   * @default []
+   */
+  readonly attachToUsers?: readonly string[];
+  /**
+   * IAM groups, by name, that get the policy.
+   * @default []
+   */
+  readonly attachToGroups?: readonly string[];
+  /**
+   * Create an IAM user that holds only this policy, with an access key whose secret goes into the
+   * (then secret) duplicate-storage config.
+   * @default false
+   */
+  readonly createShredderUser?: boolean;
+  /**
+   * Schema version of the duplicate-storage config: `2-0-0` for current shredders, `1-0-1` for
+   * the legacy EmrEtlRunner. `1-0-1` requires `createShredderUser: true`.
+   * @default "2-0-0"
+   */
+  readonly shredderConfigFormat?: ShredderConfigFormat;
+  /**
+   * Enable point-in-time recovery on the table.
+   * @default false
+   */
+  readonly pointInTimeRecovery?: boolean;
+  /**
+   * Set the table's `deletionProtectionEnabled`, so that AWS refuses to delete it.
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Set Pulumi's `protect` on the table, so that `pulumi destroy` cannot delete it.
+   * @default false
+   */
+  readonly protect?: boolean;
+  /**
+   * Tags for the table, the policy and the shredder user.
+   * @default {}
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Scale the write capacity between `writeCapacity` and a ceiling by target tracking; the table
+   * then ignores changes to its write capacity. Not allowed with `billingMode: PAY_PER_REQUEST`.
+   * @default none
+   */
+  readonly autoscaling?: AutoscalingArgs;
+  /**
+   * Events in one shredder run, for capacity planning; requires `targetRunMinutes`.
+   * @default none
+   */
+  readonly expectedEventsPerRun?: number;
+  /**
+   * How long a run may take to write its events, in minutes; requires `expectedEventsPerRun`.
+   * @default none
+   */
+  readonly targetRunMinutes?: number;
+  /**
+   * Shredder runs a day, for the cost estimates; with `runSchedule`, its count of start times.
+   * @default 1
+   */
+  readonly runsPerDay?: number;
+  /**
+   * Raise the autoscaling floor to the write rate a run needs before each run, and lower it
+   * after, by scheduled scaling. Needs `autoscaling` and the capacity planning keys.
+   * @default none
+   */
+  readonly runSchedule?: RunScheduleArgs;
+  /**
+   * Writes a second that an on-demand table serves from its creation (4000 to 40000). Applied
+   * when the table is created; DynamoDB raises it by itself later and never lowers it.
+   * Only with `billingMode: PAY_PER_REQUEST`.
+   * @default the write rate a run needs, with the capacity planning keys, when above 4000
+   */
+  readonly warmThroughput?: number;
+  /**
+   * ARN of a customer managed KMS key that encrypts the table; the shredder's policy then may use
+   * the key through DynamoDB only.
+   * @default none (an AWS owned key)
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * CloudWatch alarms on throttled and consumed writes, notifying an SNS topic.
+   * @default none
+   */
+  readonly alarms?: AlarmArgs;
+  /**
+   * Adopt an existing table of name `tableName` (for example one made by hand from the setup
+   * guide) instead of creating one. Turn it off once `pulumi up` has imported the table.
+   * @default false
+   */
+  readonly importExistingTable?: boolean;
+  /**
+   * Set Pulumi's `retainOnDelete` on the table: a replaced or removed table stays in AWS, with
+   * the de-duplication history in it, to be deleted by hand.
+   * @default true
+   */
+  readonly retainOnDelete?: boolean;
+}
+
+/**
+ * The settings with every default applied and every rule checked: what `settingsSchema` puts
+ * out, so that the compiler holds the type and the schema together.
+ */
+export type DedupSettings = z.output<typeof settingsSchema>;
 
 /** Longest lead time of a run schedule. */
 export const MAX_LEAD_MINUTES = 120;
@@ -129,7 +298,9 @@ export function arnPlacement(
 }
 
 /** What each config key holds, as the engine hands it over (a string) and as allowed text. */
-export const CONFIG_KEYS: Readonly<Record<keyof DedupSettings, { kind: Kind; allowed: string }>> = {
+export const CONFIG_KEYS: Readonly<
+  Record<keyof DuplicateStorageArgs, { kind: Kind; allowed: string }>
+> = {
   tableName: { kind: "string", allowed: TABLE_NAME },
   billingMode: { kind: "string", allowed: `one of ${BILLING_MODES.join(", ")}` },
   writeCapacity: { kind: "integer", allowed: CAPACITY },
@@ -496,9 +667,7 @@ export function resolveSettings(
     );
   }
 
-  return problems.length === 0
-    ? { settings: parsed.data as DedupSettings, problems: [] }
-    : { problems };
+  return problems.length === 0 ? { settings: parsed.data, problems: [] } : { problems };
 }
 
 /** The write rate a run needs, when both planning keys are valid numbers. */

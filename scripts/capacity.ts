@@ -10,8 +10,7 @@
  */
 import { parseArgs } from "node:util";
 import { CapacityPlan, PRICES, planCapacity } from "../components/capacityPlanning";
-import { DuplicateStorageArgs } from "../components/duplicateStorage";
-import { planInputOf, resolveSettings } from "../components/config";
+import { DuplicateStorageArgs, planInputOf, resolveSettings } from "../components/config";
 import { RunMinute, simulateRun } from "../components/throughputModel";
 
 const FLAGS = {

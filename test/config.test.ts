@@ -12,7 +12,6 @@ import {
   DEFAULT_WRITE_CAPACITY,
   DedupSettings,
   parseStackConfig,
-  resolveSettings,
 } from "../components/config";
 
 const NS = "snowplow-dedup";
@@ -795,37 +794,6 @@ describe("parseStackConfig", () => {
         (e: unknown) => pulumi.RunError.isInstance(e) && /nothing was created/.test(String(e)),
       );
     });
-  });
-
-  describe("resolveSettings", () => {
-    const configs: Record<string, string>[] = [
-      {},
-      { billingMode: "PAY_PER_REQUEST", alarms: `{"snsTopicArn":"${TOPIC}"}` },
-      {
-        writeCapacity: "500",
-        autoscaling: '{"maxWriteCapacity":900}',
-        alarms: `{"snsTopicArn":"${TOPIC}"}`,
-      },
-      {
-        importExistingTable: "true",
-        tableName: "legacy",
-        createShredderUser: "true",
-        shredderConfigFormat: "1-0-1",
-      },
-      {
-        expectedEventsPerRun: "5",
-        targetRunMinutes: "5",
-        kmsKeyArn: `arn:aws:kms:eu-west-1:123456789012:key/${KEY_ID}`,
-      },
-      { ...SCHEDULED, runSchedule: '{"startTimesUtc":["00:00","12:00"]}' },
-      { billingMode: "PAY_PER_REQUEST", expectedEventsPerRun: "10000000", targetRunMinutes: "30" },
-    ];
-    for (const values of configs) {
-      it(`accepts its own result unchanged, as the component re-checks it: ${JSON.stringify(values)}`, () => {
-        const settings = parse(values);
-        assert.deepEqual(resolveSettings(settings, "dev"), { settings, problems: [] });
-      });
-    }
   });
 
   describe("properties", () => {

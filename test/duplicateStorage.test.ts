@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { ACCOUNT, DEFAULT_REGION, Run, output, projectConfig, runProgram } from "./harness";
 import { runComponent } from "./componentHarness";
+import { resolveSettings } from "../components/config";
 import { validateAgainstIglu } from "./iglu";
 import awsCron from "aws-cron-parser";
 
@@ -368,24 +369,29 @@ describe("DuplicateStorage", () => {
   });
 
   describe("used directly", () => {
-    it("rejects bad arguments with a ResourceError", async () => {
+    it("takes the settings that resolveSettings checked, which refuses bad arguments", async () => {
+      const bad = resolveSettings({ writeCapacity: 0 }, "dev");
+      assert.equal(bad.settings, undefined);
+      assert.match(bad.problems.join("\n"), /writeCapacity must be a whole number/);
+
+      const { settings } = resolveSettings({ tableName: "direct", writeCapacity: 500 }, "dev");
+      assert.ok(settings);
       // The component on its own, under Pulumi's unit-test mocks.
       await pulumi.runtime.setMocks(
         {
           newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
-          call: (args) => {
-            throw new Error(`unexpected provider call ${args.token}`);
-          },
+          call: () => ({ partition: "aws", dnsSuffix: "amazonaws.com" }),
         },
         "snowplow-dedup",
         "dev",
       );
       const { DuplicateStorage } = await import("../components/duplicateStorage");
-      assert.throws(
-        () => new DuplicateStorage("direct", { writeCapacity: 0 }),
-        (e: unknown) =>
-          pulumi.ResourceError.isInstance(e) && /writeCapacity must be/.test(String(e)),
-      );
+      const storage = new DuplicateStorage("direct", settings);
+      const name = await new Promise((resolve) => storage.tableName.apply(resolve));
+      assert.equal(name, "direct");
+      // Unchecked arguments are not settings: the compiler refuses them.
+      // @ts-expect-error -- writeCapacity alone lacks every defaulted key.
+      assert.throws(() => new DuplicateStorage("unchecked", { writeCapacity: 500 }));
     });
   });
 
