@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
+import * as ts from "typescript";
 import { parse as parseYaml } from "yaml";
 import {
   CONFIG_KEYS,
@@ -997,6 +998,49 @@ describe("the README's configuration table", () => {
         ["none", "one per stack (1)", "`<tableName>-shredder`"].includes(rows.get(key)!),
         key,
       );
+    }
+  });
+});
+
+describe("the TSDoc of DuplicateStorageArgs", () => {
+  // The `@default` tag of each key, read from the source with TypeScript's own parser.
+  const file = path.join(__dirname, "..", "components", "config.ts");
+  const source = ts.createSourceFile(
+    file,
+    fs.readFileSync(file, "utf8"),
+    ts.ScriptTarget.Latest,
+    true,
+  );
+  const tags = new Map<string, string | undefined>();
+  const docs = new Map<string, string>();
+  source.forEachChild((node) => {
+    if (!ts.isInterfaceDeclaration(node) || node.name.text !== "DuplicateStorageArgs") return;
+    for (const member of node.members) {
+      const name = (member.name as ts.Identifier).text;
+      const tag = ts.getJSDocTags(member).find((t) => t.tagName.text === "default");
+      tags.set(name, typeof tag?.comment === "string" ? tag.comment : undefined);
+      docs.set(
+        name,
+        ts.getTextOfJSDocComment(ts.getJSDocCommentsAndTags(member)[0]?.comment) ?? "",
+      );
+    }
+  });
+
+  it("documents every key, and no other", () => {
+    assert.deepEqual([...tags.keys()].sort(), Object.keys(CONFIG_KEYS).sort());
+    for (const [key, doc] of docs) assert.ok(doc.length > 20, `${key} has a description`);
+  });
+
+  it("gives each key the default that the program applies", () => {
+    const fixed: Record<string, unknown> = {
+      ...DEFAULTS,
+      writeCapacity: DEFAULT_WRITE_CAPACITY,
+      readCapacity: DEFAULT_READ_CAPACITY,
+    };
+    for (const [key, tag] of tags) {
+      if (key in fixed) assert.equal(tag, JSON.stringify(fixed[key]), key);
+      // Keys without a fixed default: none, or one derived from other keys or the stack.
+      else assert.ok(tag !== undefined && /^none\b|^the |<\w+>/.test(tag), `${key}: ${tag}`);
     }
   });
 });
