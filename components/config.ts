@@ -270,7 +270,31 @@ function numberText(min: number, max: number | undefined, whole: boolean): strin
   const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
   return `${whole ? "a whole number" : "a number"} ${range}`;
 }
-const CAPACITY = numberText(1, MAX_CAPACITY, true);
+/**
+ * The bounds of every numeric key, declared once: [least, most (or none), whole numbers only].
+ * Both the schema's checks and the "allowed" texts of messages and docs come from here.
+ */
+const BOUNDS = {
+  writeCapacity: [1, MAX_CAPACITY, true],
+  readCapacity: [1, MAX_CAPACITY, true],
+  "autoscaling.maxWriteCapacity": [1, MAX_CAPACITY, true],
+  "autoscaling.targetUtilization": [20, 90, false],
+  expectedEventsPerRun: [1, undefined, true],
+  targetRunMinutes: [1, 10080, true],
+  runsPerDay: [1, 1440, true],
+  "runSchedule.leadMinutes": [MIN_LEAD_MINUTES, MAX_LEAD_MINUTES, true],
+  warmThroughput: [ON_DEMAND_DEFAULT_WARM_WRITES, MAX_CAPACITY, true],
+  "alarms.throttledWritesThreshold": [1, undefined, true],
+  "alarms.consumedWritePercent": [1, 100, false],
+} as const satisfies Record<string, readonly [number, number | undefined, boolean]>;
+type NumericKey = keyof typeof BOUNDS;
+
+/** What a numeric key allows, in words. */
+function allowedNumber(key: NumericKey): string {
+  const [min, max, whole] = BOUNDS[key];
+  return numberText(min, max, whole);
+}
+const CAPACITY = allowedNumber("writeCapacity");
 const BOOLEAN = "true or false";
 const KMS_KEY_ARN =
   "a KMS key ARN, arn:<partition>:kms:<region>:<account>:key/<key id> (not an alias)";
@@ -323,27 +347,28 @@ export const CONFIG_KEYS: Readonly<
     kind: "object",
     allowed:
       `a map with maxWriteCapacity (${CAPACITY}) and optionally ` +
-      `targetUtilization (${numberText(20, 90, false)})`,
+      `targetUtilization (${allowedNumber("autoscaling.targetUtilization")})`,
   },
-  expectedEventsPerRun: { kind: "integer", allowed: numberText(1, undefined, true) },
-  targetRunMinutes: { kind: "integer", allowed: numberText(1, 10080, true) },
-  runsPerDay: { kind: "integer", allowed: numberText(1, 1440, true) },
+  expectedEventsPerRun: { kind: "integer", allowed: allowedNumber("expectedEventsPerRun") },
+  targetRunMinutes: { kind: "integer", allowed: allowedNumber("targetRunMinutes") },
+  runsPerDay: { kind: "integer", allowed: allowedNumber("runsPerDay") },
   runSchedule: {
     kind: "object",
     allowed:
       'a map with startTimesUtc (a list of times of day "HH:MM" in UTC) and optionally ' +
-      `leadMinutes (${numberText(MIN_LEAD_MINUTES, MAX_LEAD_MINUTES, true)})`,
+      `leadMinutes (${allowedNumber("runSchedule.leadMinutes")})`,
   },
   warmThroughput: {
     kind: "integer",
-    allowed: numberText(ON_DEMAND_DEFAULT_WARM_WRITES, MAX_CAPACITY, true),
+    allowed: allowedNumber("warmThroughput"),
   },
   kmsKeyArn: { kind: "string", allowed: KMS_KEY_ARN },
   alarms: {
     kind: "object",
     allowed:
       "a map with snsTopicArn (an SNS topic ARN) and optionally throttledWritesThreshold " +
-      `(${numberText(1, undefined, true)}) and consumedWritePercent (${numberText(1, 100, false)})`,
+      `(${allowedNumber("alarms.throttledWritesThreshold")}) and consumedWritePercent ` +
+      `(${allowedNumber("alarms.consumedWritePercent")})`,
   },
   importExistingTable: { kind: "boolean", allowed: BOOLEAN },
   retainOnDelete: { kind: "boolean", allowed: BOOLEAN },
@@ -435,20 +460,19 @@ const tagMap = z.record(z.string(), z.string()).superRefine((tags, ctx) => {
 });
 
 /** A number within bounds, with our one message for the key whatever check fails. */
-function numberIn(key: string, min: number, max: number | undefined, whole: boolean) {
-  const r = rule(key, numberText(min, max, whole));
+function numberIn(key: NumericKey) {
+  const [min, max, whole] = BOUNDS[key];
+  const r = rule(key, allowedNumber(key));
   const bounded = z.number(r).min(min, r);
   const capped = max === undefined ? bounded : bounded.max(max, r);
   return whole ? capped.int(r) : capped;
 }
 
-const capacity = (key: string) => numberIn(key, 1, MAX_CAPACITY, true);
-
 const autoscalingSchema = z
   .object(
     {
-      maxWriteCapacity: capacity("autoscaling.maxWriteCapacity"),
-      targetUtilization: numberIn("autoscaling.targetUtilization", 20, 90, false).default(
+      maxWriteCapacity: numberIn("autoscaling.maxWriteCapacity"),
+      targetUtilization: numberIn("autoscaling.targetUtilization").default(
         DEFAULT_TARGET_UTILIZATION,
       ),
     },
@@ -470,12 +494,7 @@ const runScheduleSchema = z
           rule("runSchedule.startTimesUtc", 'a list of times of day "HH:MM" in UTC'),
         )
         .min(1, rule("runSchedule.startTimesUtc", "a list of at least one time of day")),
-      leadMinutes: numberIn(
-        "runSchedule.leadMinutes",
-        MIN_LEAD_MINUTES,
-        MAX_LEAD_MINUTES,
-        true,
-      ).default(DEFAULT_LEAD_MINUTES),
+      leadMinutes: numberIn("runSchedule.leadMinutes").default(DEFAULT_LEAD_MINUTES),
     },
     rule("runSchedule", "a map"),
   )
@@ -490,13 +509,10 @@ const alarmsSchema = z
           (arn) => arnPlacement(arn, "sns") !== undefined,
           rule("alarms.snsTopicArn", SNS_TOPIC_ARN),
         ),
-      throttledWritesThreshold: numberIn(
-        "alarms.throttledWritesThreshold",
-        1,
-        undefined,
-        true,
-      ).default(DEFAULT_THROTTLED_WRITES_THRESHOLD),
-      consumedWritePercent: numberIn("alarms.consumedWritePercent", 1, 100, false).optional(),
+      throttledWritesThreshold: numberIn("alarms.throttledWritesThreshold").default(
+        DEFAULT_THROTTLED_WRITES_THRESHOLD,
+      ),
+      consumedWritePercent: numberIn("alarms.consumedWritePercent").optional(),
     },
     rule("alarms", "a map"),
   )
@@ -506,8 +522,8 @@ const settingsSchema = z
   .object({
     tableName: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, rule("tableName", TABLE_NAME)),
     billingMode: z.enum(BILLING_MODES, rule("billingMode", CONFIG_KEYS.billingMode.allowed)),
-    writeCapacity: capacity("writeCapacity").optional(),
-    readCapacity: capacity("readCapacity").optional(),
+    writeCapacity: numberIn("writeCapacity").optional(),
+    readCapacity: numberIn("readCapacity").optional(),
     allowTableManagement: z.boolean(),
     policyName: z
       .string()
@@ -525,16 +541,11 @@ const settingsSchema = z
     protect: z.boolean(),
     tags: tagMap,
     autoscaling: autoscalingSchema.optional(),
-    expectedEventsPerRun: numberIn("expectedEventsPerRun", 1, undefined, true).optional(),
-    targetRunMinutes: numberIn("targetRunMinutes", 1, 10080, true).optional(),
-    runsPerDay: numberIn("runsPerDay", 1, 1440, true),
+    expectedEventsPerRun: numberIn("expectedEventsPerRun").optional(),
+    targetRunMinutes: numberIn("targetRunMinutes").optional(),
+    runsPerDay: numberIn("runsPerDay"),
     runSchedule: runScheduleSchema.optional(),
-    warmThroughput: numberIn(
-      "warmThroughput",
-      ON_DEMAND_DEFAULT_WARM_WRITES,
-      MAX_CAPACITY,
-      true,
-    ).optional(),
+    warmThroughput: numberIn("warmThroughput").optional(),
     kmsKeyArn: z
       .string()
       .refine((arn) => arnPlacement(arn, "kms") !== undefined, rule("kmsKeyArn", KMS_KEY_ARN))
@@ -544,6 +555,16 @@ const settingsSchema = z
     retainOnDelete: z.boolean(),
   })
   .strict();
+
+// The compiler holds the schema to the argument interface: a key in one and not the other fails
+// the type check here.
+type SameKeys<A, B> = [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] extends [never]
+  ? true
+  : false;
+type Holds<T extends true> = T;
+export type SchemaMatchesArgs = Holds<
+  SameKeys<z.input<typeof settingsSchema>, DuplicateStorageArgs>
+>;
 
 /**
  * Applies defaults to settings and checks them. Pure: the same input always gives the same
