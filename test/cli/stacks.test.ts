@@ -120,4 +120,31 @@ describe("the real Pulumi CLI", function () {
       assert.ok(!types.some((t) => t.startsWith("aws:")), types.join(", "));
     });
   });
+
+  describe("with a table that the capacity model says would throttle", () => {
+    it("warns in one line of pulumi preview, naming the cheapest setup that would not", () => {
+      ws.ok("stack", "init", "throttled");
+      const set = (...args: string[]) => ws.ok("config", "set", ...args, "--stack", "throttled");
+      set("aws:region", "eu-west-1");
+      set("expectedEventsPerRun", "10000000");
+      set("targetRunMinutes", "30");
+      set("writeCapacity", "500");
+      set("--path", "autoscaling.maxWriteCapacity", "6000");
+      const out = ws.ok("preview", "--stack", "throttled");
+      // The CLI shows a resource's warning on its progress line and once more, whole, among the
+      // diagnostics at the end.
+      const diagnostics = out.slice(out.indexOf("Diagnostics:"));
+      const lines = diagnostics.split("\n").filter((l) => l.includes("Writes would be throttled"));
+      assert.equal(lines.length, 1, out);
+      // The old production example: 14 minutes (throughputModel.test.ts). For one run a day on
+      // demand costs 10 million × 30.4167 × 0.625 a million = 190.10, below scheduled scaling
+      // from a floor of 500 (65 minutes at 5,556 and 22.9167 h at 500: 17,477 unit-hours a day,
+      // USD 346 a month).
+      assert.match(lines[0], /^ +warning: Writes would be throttled in 14 of the 30 minutes/);
+      assert.match(
+        lines[0],
+        /would not: on-demand with a warm throughput of 5556 writes a second, about USD 190\.1 a month/,
+      );
+    });
+  });
 });
