@@ -4,7 +4,10 @@
  * program's declarations, never AWS's behaviour.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as path from "node:path";
+import { ROOT } from "../harness";
 import { StateResource, Workspace, urnName } from "./pulumiCli";
 
 const TABLE = "aws:dynamodb/table:Table";
@@ -107,6 +110,52 @@ describe("the real engine, with the stand-in AWS provider", function () {
       for (const f of stateFiles) {
         assert.ok(!fs.readFileSync(`${ws.dir}/${f}`, "utf8").includes(secret), f);
       }
+    });
+  });
+
+  describe("npm run preview:check, after pulumi stack rename", () => {
+    let ws: Workspace;
+    before(() => {
+      ws = new Workspace();
+      ws.ok("stack", "init", "blue");
+      ws.ok("config", "set", "aws:region", "eu-west-1", "--stack", "blue");
+      ws.ok("up", "--yes", "--stack", "blue");
+    });
+    after(() => ws.dispose());
+
+    /** The check, as `npm run preview:check -- <stack>` runs it, in the user's checkout. */
+    function check(stack: string) {
+      const r = spawnSync(
+        process.execPath,
+        [
+          "-r",
+          path.join(ROOT, "node_modules", "ts-node", "register", "transpile-only"),
+          path.join(ROOT, "scripts", "previewCheck.ts"),
+          stack,
+          "--fail",
+        ],
+        { cwd: ws.project, env: ws.environment, encoding: "utf8" },
+      );
+      return { code: r.status, out: r.stdout, err: r.stderr };
+    }
+
+    it("is silent when the table stays", () => {
+      ws.ok("config", "set", "writeCapacity", "20", "--stack", "blue");
+      const r = check("blue");
+      assert.equal(r.code, 0, r.err);
+      assert.equal(r.out, "");
+    });
+
+    it("warns in one line that the renamed stack would replace the table, and fails with --fail", () => {
+      ws.ok("stack", "rename", "green", "--stack", "blue");
+      const r = check("green");
+      assert.equal(r.code, 1, r.err);
+      const lines = r.out.trim().split("\n");
+      assert.equal(lines.length, 1, r.out);
+      assert.match(
+        lines[0],
+        /^WARNING: pulumi up would REPLACE the de-duplication table snowplow-deduplication-blue with snowplow-deduplication-green \(changed: name\)/,
+      );
     });
   });
 });
