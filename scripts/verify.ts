@@ -1,13 +1,14 @@
 /**
- * `npm run verify -- <stack> [--role <name or ARN>]... [--write-canary]`
+ * `npm run verify -- <stack> [--role <name or ARN>]... [--write-canary] [--outputs <file>]`
  *
  * A post-deploy check, run with your own AWS credentials after `pulumi up`: reads the stack's
  * settings from `Pulumi.<stack>.yaml` and its outputs from `pulumi stack output`, then checks the
  * live table, IAM's evaluation for each principal and, with --write-canary, the shredder's own
- * write. Prints one verdict a line and exits 1 when any check fails. Prints no secret: the outputs
+ * write. `--outputs` reads the outputs from a file that `pulumi stack output --json` wrote instead. Prints one verdict a line and exits 1 when any check fails. Prints no secret: the outputs
  * it reads are the table's name and ARN and the user's name.
  */
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { IAMClient } from "@aws-sdk/client-iam";
@@ -16,7 +17,8 @@ import { parseStackConfig } from "../components/config";
 import { loadStackConfig } from "./stackConfig";
 import { formatVerdicts, verify } from "./verify/checks";
 
-const USAGE = "usage: npm run verify -- <stack> [--role <name or ARN>]... [--write-canary]";
+const USAGE =
+  "usage: npm run verify -- <stack> [--role <name or ARN>]... [--write-canary] [--outputs <file>]";
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -25,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       role: { type: "string", multiple: true },
       "write-canary": { type: "boolean" },
+      outputs: { type: "string" },
     },
   });
   if (positionals.length !== 1) {
@@ -34,7 +37,11 @@ async function main(argv: string[]): Promise<number> {
   const [stack] = positionals;
   const settings = parseStackConfig(loadStackConfig(stack), "snowplow-dedup", stack);
   const outputs = JSON.parse(
-    execFileSync("pulumi", ["stack", "output", "--json", "--stack", stack], { encoding: "utf8" }),
+    values.outputs !== undefined
+      ? fs.readFileSync(values.outputs, "utf8")
+      : execFileSync("pulumi", ["stack", "output", "--json", "--stack", stack], {
+          encoding: "utf8",
+        }),
   ) as Record<string, unknown>;
   const tableArn = String(outputs.tableArn);
   const region = parseArn(tableArn).region;

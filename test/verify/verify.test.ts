@@ -1,4 +1,8 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import {
   CreateTableCommand,
   DynamoDBClient,
@@ -15,7 +19,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { parseStackConfig } from "../../components/config";
 import { CANARY_PREFIX, Verdict, verify } from "../../scripts/verify/checks";
-import { PROJECT, Run, output, projectConfig, runProgram } from "../harness";
+import { PROJECT, ROOT, Run, loadStackConfig, output, projectConfig, runProgram } from "../harness";
 import { CREDENTIALS, REGION, Server, startMoto, startSimulator } from "./servers";
 
 const TABLE = "aws:dynamodb/table:Table";
@@ -73,8 +77,11 @@ describe("npm run verify, against moto and a stand-in for SimulatePrincipalPolic
    * TTL, point-in-time recovery, deletion protection and encryption, the policy, the role and the
    * attachment, optionally broken in one way.
    */
-  async function deploy(values: Record<string, string>, broken: Deploy = {}) {
-    const config = projectConfig(values);
+  async function deploy(
+    values: Record<string, string>,
+    broken: Deploy = {},
+    config = projectConfig(values),
+  ) {
     const run: Run = await runProgram(config);
     const settings = parseStackConfig(config, PROJECT, "dev");
     const t = run.one(TABLE).inputs;
@@ -278,5 +285,73 @@ describe("npm run verify, against moto and a stand-in for SimulatePrincipalPolic
       failed(verdicts).map((v) => v.check),
       ["billing and capacity are as declared", "deletion protection is as declared"],
     );
+  });
+
+  describe("from the command line", () => {
+    /**
+     * `npm run verify -- dev ...` with AWS's endpoints pointed at the local servers. Asynchronous,
+     * since the stand-in answers from this process.
+     */
+    async function cli(args: string[], outputs: object) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-"));
+      try {
+        const file = path.join(dir, "outputs.json");
+        fs.writeFileSync(file, JSON.stringify(outputs));
+        const child = spawn(
+          process.execPath,
+          [
+            "-r",
+            "ts-node/register/transpile-only",
+            "scripts/verify.ts",
+            ...args,
+            "--outputs",
+            file,
+          ],
+          {
+            cwd: ROOT,
+            env: {
+              ...process.env,
+              AWS_ENDPOINT_URL: simulator.endpoint,
+              AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+              AWS_SECRET_ACCESS_KEY: "do-not-print-this-secret",
+              AWS_REGION: REGION,
+              AWS_MAX_ATTEMPTS: "1",
+            },
+          },
+        );
+        let out = "";
+        child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+        child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
+        const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+        return { code, out };
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+
+    it("passes the committed dev stack as deployed, and prints one verdict a line", async () => {
+      const deployed = await deploy({}, {}, loadStackConfig("dev"));
+      const r = await cli(["dev", "--write-canary"], {
+        tableName: deployed.tableName,
+        tableArn: deployed.tableArn,
+      });
+      assert.equal(r.code, 0, r.out);
+      const lines = r.out.trim().split("\n");
+      assert.ok(
+        lines.slice(0, -1).every((l) => l.startsWith("PASS  ")),
+        r.out,
+      );
+      assert.equal(lines.at(-1), "All checks passed.");
+      assert.ok(lines.some((l) => l.startsWith("PASS  role EMR_EC2_DefaultRole (attachToRoles)")));
+      assert.doesNotMatch(r.out, /do-not-print-this-secret/);
+    });
+
+    it("exits 1 and says what failed when the table has no TTL", async () => {
+      const deployed = await deploy({}, { noTtl: true }, loadStackConfig("dev"));
+      const r = await cli(["dev"], { tableName: deployed.tableName, tableArn: deployed.tableArn });
+      assert.equal(r.code, 1, r.out);
+      assert.match(r.out, /^FAIL {2}TTL is enabled on ttl: TTL is DISABLED/m);
+      assert.match(r.out, /^1 check\(s\) failed\.$/m);
+    });
   });
 });
