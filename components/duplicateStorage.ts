@@ -1,4 +1,10 @@
-import * as aws from "@pulumi/aws";
+// The provider's modules one by one: the package's root pulls every AWS service's types into the
+// type check.
+import * as appautoscaling from "@pulumi/aws/appautoscaling";
+import * as cloudwatch from "@pulumi/aws/cloudwatch";
+import * as dynamodb from "@pulumi/aws/dynamodb";
+import { getPartitionOutput } from "@pulumi/aws/getPartition";
+import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseArn } from "@aws-sdk/util-arn-parser";
 import { DedupSettings, planInputOf } from "./config";
@@ -33,9 +39,9 @@ export const TTL_ATTRIBUTE = "ttl";
  */
 export class DuplicateStorage extends pulumi.ComponentResource {
   /** The de-duplication table. */
-  public readonly table: aws.dynamodb.Table;
+  public readonly table: dynamodb.Table;
   /** The shredder's policy. */
-  public readonly policy: aws.iam.Policy;
+  public readonly policy: iam.Policy;
   /** Name of the table. */
   public readonly tableName: pulumi.Output<string>;
   /** ARN of the table. */
@@ -77,7 +83,7 @@ export class DuplicateStorage extends pulumi.ComponentResource {
       // hashicorp/terraform-provider-aws#49032). It is applied when the table is created.
       ...(settings.warmThroughput !== undefined ? ["warmThroughput"] : []),
     ];
-    this.table = new aws.dynamodb.Table(
+    this.table = new dynamodb.Table(
       `${name}-table`,
       {
         name: settings.tableName,
@@ -114,9 +120,9 @@ export class DuplicateStorage extends pulumi.ComponentResource {
     // The region the table really is in, rather than what the provider config says, and the DNS
     // suffix of its partition (amazonaws.com.cn in China), as the provider knows it.
     const region = this.table.arn.apply((arn) => parseArn(arn).region);
-    const { dnsSuffix } = aws.getPartitionOutput({}, { parent: this });
+    const { dnsSuffix } = getPartitionOutput({}, { parent: this });
 
-    this.policy = new aws.iam.Policy(
+    this.policy = new iam.Policy(
       `${name}-policy`,
       {
         name: settings.policyName,
@@ -140,21 +146,21 @@ export class DuplicateStorage extends pulumi.ComponentResource {
 
     const policyArn = this.policy.arn;
     for (const role of settings.attachToRoles) {
-      new aws.iam.RolePolicyAttachment(
+      new iam.RolePolicyAttachment(
         `${name}-role-${role}`,
         { role, policyArn },
         { parent: this },
       );
     }
     for (const user of settings.attachToUsers) {
-      new aws.iam.UserPolicyAttachment(
+      new iam.UserPolicyAttachment(
         `${name}-user-${user}`,
         { user, policyArn },
         { parent: this },
       );
     }
     for (const group of settings.attachToGroups) {
-      new aws.iam.GroupPolicyAttachment(
+      new iam.GroupPolicyAttachment(
         `${name}-group-${group}`,
         { group, policyArn },
         { parent: this },
@@ -163,13 +169,13 @@ export class DuplicateStorage extends pulumi.ComponentResource {
 
     let credentials: pulumi.Output<StorageCredentials> | undefined;
     if (settings.createShredderUser) {
-      const user = new aws.iam.User(`${name}-shredder-user`, { tags }, { parent: this });
-      new aws.iam.UserPolicyAttachment(
+      const user = new iam.User(`${name}-shredder-user`, { tags }, { parent: this });
+      new iam.UserPolicyAttachment(
         `${name}-shredder-user-policy`,
         { user: user.name, policyArn },
         { parent: this },
       );
-      const key = new aws.iam.AccessKey(
+      const key = new iam.AccessKey(
         `${name}-shredder-key`,
         { user: user.name },
         { parent: this },
@@ -236,7 +242,7 @@ export class DuplicateStorage extends pulumi.ComponentResource {
     autoscaling: NonNullable<DedupSettings["autoscaling"]>,
     tags: Record<string, string> | undefined,
   ): void {
-    const target = new aws.appautoscaling.Target(
+    const target = new appautoscaling.Target(
       `${name}-write-scaling`,
       {
         serviceNamespace: "dynamodb",
@@ -248,7 +254,7 @@ export class DuplicateStorage extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.appautoscaling.Policy(
+    new appautoscaling.Policy(
       `${name}-write-scaling-policy`,
       {
         policyType: "TargetTrackingScaling",
@@ -278,7 +284,7 @@ export class DuplicateStorage extends pulumi.ComponentResource {
         { role: "lower", schedule: at(minutes + schedule.leadMinutes), minCapacity: writeCapacity },
       ];
       for (const step of steps) {
-        new aws.appautoscaling.ScheduledAction(
+        new appautoscaling.ScheduledAction(
           `${name}-run-${hhmm}-${step.role}`,
           {
             name: pulumi.interpolate`${this.table.name}-run-${hhmm}-${step.role}`,
@@ -315,7 +321,7 @@ export class DuplicateStorage extends pulumi.ComponentResource {
       okActions: [alarms.snsTopicArn],
       tags,
     };
-    new aws.cloudwatch.MetricAlarm(
+    new cloudwatch.MetricAlarm(
       `${name}-write-throttles`,
       {
         ...common,
@@ -332,7 +338,7 @@ export class DuplicateStorage extends pulumi.ComponentResource {
     const ceiling = settings.autoscaling?.maxWriteCapacity ?? settings.writeCapacity;
     const percent = alarms.consumedWritePercent;
     if (ceiling === undefined || percent === undefined) return;
-    new aws.cloudwatch.MetricAlarm(
+    new cloudwatch.MetricAlarm(
       `${name}-consumed-writes`,
       {
         ...common,

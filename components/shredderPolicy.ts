@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import type * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
 
 /** What every current shredder calls on the table: it checks the table, then writes one item per event. */
@@ -54,8 +54,8 @@ export function shredderActions(allowTableManagement: boolean): string[] {
 }
 
 /** A policy document whose statements are plain values, as this module builds them. */
-export interface ShredderPolicyDocument extends aws.iam.PolicyDocument {
-  Statement: aws.iam.PolicyStatement[];
+export interface ShredderPolicyDocument extends iam.PolicyDocument {
+  Statement: iam.PolicyStatement[];
 }
 
 /**
@@ -68,7 +68,7 @@ export function shredderPolicyDocument(
   allowTableManagement: boolean,
   tableKey?: TableKey,
 ): ShredderPolicyDocument {
-  const statements: aws.iam.PolicyStatement[] = [
+  const statements: iam.PolicyStatement[] = [
     {
       Sid: "SnowplowShredderDeduplication",
       Effect: "Allow",

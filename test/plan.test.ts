@@ -109,10 +109,19 @@ describe("the offline plan", () => {
     assert.match(text, /^tableName: snowplow-deduplication$/m);
   });
 
-  it("exits 1 with the program's own message on bad config, from the command line", () => {
-    const dir = scratchProject((d) =>
-      fs.appendFileSync(path.join(d, "Pulumi.dev.yaml"), "  snowplow-dedup:writeCapcity: 100\n"),
-    );
+  it("stops on bad config with the program's own messages, from the command line", () => {
+    // index.ts through the SDK's own entry point, as `npm run plan` runs it: every bad key named,
+    // the region read by the program itself, no stack trace, and no plan. (That nothing gets
+    // created is shown with the real CLI in test/cli/stacks.test.ts.)
+    const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const dir = scratchProject((d) => {
+      const file = path.join(d, "Pulumi.dev.yaml");
+      const text = fs.readFileSync(file, "utf8").replace(/^ {2}aws:region: .*\n/m, "");
+      fs.writeFileSync(
+        file,
+        `${text}  snowplow-dedup:writeCapcity: 100\n  snowplow-dedup:kmsKeyArn: ${KEY}\n`,
+      );
+    });
     try {
       const result = spawnSync(
         process.execPath,
@@ -120,10 +129,13 @@ describe("the offline plan", () => {
         { cwd: ROOT, encoding: "utf8" },
       );
       assert.equal(result.status, 1, result.stderr);
+      assert.equal(result.stdout, "");
+      assert.match(result.stderr, /nothing was created/);
       assert.match(
         result.stderr,
         /unknown config key 'writeCapcity'.*did you mean 'writeCapacity'/,
       );
+      assert.match(result.stderr, /kmsKeyArn needs aws:region, .* set aws:region to 'us-east-1'/);
       assert.doesNotMatch(result.stderr, /at .*\.ts:\d+/, "no stack trace");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
