@@ -146,18 +146,10 @@ export class DuplicateStorage extends pulumi.ComponentResource {
 
     const policyArn = this.policy.arn;
     for (const role of settings.attachToRoles) {
-      new iam.RolePolicyAttachment(
-        `${name}-role-${role}`,
-        { role, policyArn },
-        { parent: this },
-      );
+      new iam.RolePolicyAttachment(`${name}-role-${role}`, { role, policyArn }, { parent: this });
     }
     for (const user of settings.attachToUsers) {
-      new iam.UserPolicyAttachment(
-        `${name}-user-${user}`,
-        { user, policyArn },
-        { parent: this },
-      );
+      new iam.UserPolicyAttachment(`${name}-user-${user}`, { user, policyArn }, { parent: this });
     }
     for (const group of settings.attachToGroups) {
       new iam.GroupPolicyAttachment(
@@ -175,11 +167,7 @@ export class DuplicateStorage extends pulumi.ComponentResource {
         { user: user.name, policyArn },
         { parent: this },
       );
-      const key = new iam.AccessKey(
-        `${name}-shredder-key`,
-        { user: user.name },
-        { parent: this },
-      );
+      const key = new iam.AccessKey(`${name}-shredder-key`, { user: user.name }, { parent: this });
       credentials = pulumi.secret({ accessKeyId: key.id, secretAccessKey: key.secret });
       this.shredderUserName = user.name;
     }
