@@ -326,6 +326,20 @@ export class DuplicateStorage extends pulumi.ComponentResource {
     const ceiling = settings.autoscaling?.maxWriteCapacity ?? settings.writeCapacity;
     const percent = alarms.consumedWritePercent;
     if (ceiling === undefined || percent === undefined) return;
+    // A run that needs more than the alarm's share of the ceiling raises it in every run.
+    const { expectedEventsPerRun: events, targetRunMinutes: minutes } = settings;
+    const rate =
+      events !== undefined && minutes !== undefined ? neededWriteRate({ events, minutes }) : 0;
+    const level = (percent / 100) * ceiling;
+    if (rate > level) {
+      pulumi.log.warn(
+        `alarms.consumedWritePercent ${percent} raises the consumed-writes alarm at ` +
+          `${Math.round(level)} writes a second (${percent}% of the ceiling ${ceiling}), below ` +
+          `the ${rate} a run needs, so it would fire in every run: set it to at least ` +
+          `${Math.ceil((rate / ceiling) * 100)}, or raise the ceiling.`,
+        this,
+      );
+    }
     new cloudwatch.MetricAlarm(
       `${name}-consumed-writes`,
       {

@@ -592,6 +592,21 @@ describe("DuplicateStorage", () => {
       }
     });
 
+    it("warns when the consumed-writes alarm would fire in every run", async () => {
+      const topic = `arn:aws:sns:${DEFAULT_REGION}:${ACCOUNT}:alerts`;
+      const warnings = async (alarms: string) =>
+        (await run({ ...scheduled, alarms })).logs
+          .filter((l) => l.severity === "warning")
+          .map((l) => l.message);
+      // 80% of 6,000 is 4,800 a second, below the 5,556 a run needs; 5,556 / 6,000 = 92.6%.
+      assert.deepEqual(await warnings(`{"snsTopicArn":"${topic}"}`), [
+        "alarms.consumedWritePercent 80 raises the consumed-writes alarm at 4800 writes a second " +
+          "(80% of the ceiling 6000), below the 5556 a run needs, so it would fire in every run: " +
+          "set it to at least 93, or raise the ceiling.",
+      ]);
+      assert.deepEqual(await warnings(`{"snsTopicArn":"${topic}","consumedWritePercent":93}`), []);
+    });
+
     it("does not warn, since the model says the raised table serves each run", async () => {
       const r = await run(scheduled);
       assert.deepEqual(
