@@ -12,19 +12,6 @@ const settings = parseStackConfig(
 );
 const storage = new DuplicateStorage("snowplow-dedup", settings);
 
-const outputs = {
-  tableName: storage.tableName,
-  tableArn: storage.tableArn,
-  policyName: storage.policyName,
-  policyArn: storage.policyArn,
-  shredderUserName: storage.shredderUserName,
-  duplicateStorageConfig: storage.duplicateStorageConfig,
-  duplicateStorageConfigBase64: storage.duplicateStorageConfigBase64,
-  requiredWriteCapacity: storage.requiredWriteCapacity,
-  estimatedMonthlyCostUsd: storage.estimatedMonthlyCostUsd,
-  capacityPlan: storage.capacityPlan,
-};
-
-// The stack outputs. Those that the config does not ask for are left out, because the CLI warns
-// about every exported value that is undefined.
-export = Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined));
+// The stack outputs: those that the config asks for, since the CLI warns about every exported
+// value that is undefined.
+export = storage.outputs();

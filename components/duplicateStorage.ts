@@ -204,7 +204,15 @@ export class DuplicateStorage extends pulumi.ComponentResource {
     this.policyName = this.policy.name;
     this.policyArn = this.policy.arn;
 
-    this.registerOutputs({
+    this.registerOutputs(this.outputs());
+  }
+
+  /**
+   * The outputs a user hands the shredder or plans with, by name; those that the settings do not
+   * ask for are left out. The component registers them, and the program exports them.
+   */
+  outputs(): Record<string, pulumi.Output<unknown>> {
+    const all: Record<string, pulumi.Output<unknown> | undefined> = {
       tableName: this.tableName,
       tableArn: this.tableArn,
       policyName: this.policyName,
@@ -215,7 +223,10 @@ export class DuplicateStorage extends pulumi.ComponentResource {
       requiredWriteCapacity: this.requiredWriteCapacity,
       estimatedMonthlyCostUsd: this.estimatedMonthlyCostUsd,
       capacityPlan: this.capacityPlan,
-    });
+    };
+    return Object.fromEntries(
+      Object.entries(all).filter((e): e is [string, pulumi.Output<unknown>] => e[1] !== undefined),
+    );
   }
 
   /**

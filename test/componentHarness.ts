@@ -106,20 +106,7 @@ async function runOnce(config: Record<string, string>, stack: string): Promise<R
   }));
 
   const outputs: Record<string, unknown> = {};
-  const candidates: Record<string, pulumi.Output<unknown> | undefined> = {
-    tableName: storage.tableName,
-    tableArn: storage.tableArn,
-    policyName: storage.policyName,
-    policyArn: storage.policyArn,
-    shredderUserName: storage.shredderUserName,
-    duplicateStorageConfig: storage.duplicateStorageConfig,
-    duplicateStorageConfigBase64: storage.duplicateStorageConfigBase64,
-    requiredWriteCapacity: storage.requiredWriteCapacity,
-    estimatedMonthlyCostUsd: storage.estimatedMonthlyCostUsd,
-    capacityPlan: storage.capacityPlan,
-  };
-  for (const [k, o] of Object.entries(candidates)) {
-    if (o === undefined) continue;
+  for (const [k, o] of Object.entries(storage.outputs())) {
     const { value, secret } = await promiseOf(o);
     outputs[k] = secret ? { secret: value } : value;
   }
