@@ -63,6 +63,9 @@ export interface RunSchedule {
   readonly leadMinutes: number;
 }
 
+/** Capacity units a provisioned table gets when its key is not set. */
+export const DEFAULT_WRITE_CAPACITY = 100;
+
 /** Lead time of a recommended schedule when the stack has none. */
 export const DEFAULT_LEAD_MINUTES = 10;
 
@@ -158,8 +161,9 @@ export function capacityOptions(input: PlanInput): CapacityOption[] {
   const runs = input.runsPerDay;
   const read = input.readCapacity;
   const lead = input.runSchedule?.leadMinutes ?? DEFAULT_LEAD_MINUTES;
+  // Between runs: the stack's own write units, or a provisioned table's default.
   const floor = Math.min(
-    input.table.billingMode === "PROVISIONED" ? input.table.writeCapacity : peak,
+    input.table.billingMode === "PROVISIONED" ? input.table.writeCapacity : DEFAULT_WRITE_CAPACITY,
     peak,
   );
   const onDemandUsd = onDemandMonthlyUsd(run.events, runs);

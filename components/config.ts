@@ -3,7 +3,9 @@ import { parse as parseArn, validate as isArn } from "@aws-sdk/util-arn-parser";
 import { partition as awsPartition } from "@aws-sdk/util-endpoints";
 import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
-import { DEFAULT_LEAD_MINUTES, PlanInput } from "./capacityPlanning";
+import { DEFAULT_LEAD_MINUTES, DEFAULT_WRITE_CAPACITY, PlanInput } from "./capacityPlanning";
+
+export { DEFAULT_WRITE_CAPACITY };
 import {
   MIN_LEAD_MINUTES,
   ON_DEMAND_DEFAULT_WARM_WRITES,
@@ -220,8 +222,6 @@ export type DedupSettings = z.output<typeof settingsSchema>;
 /** Longest lead time of a run schedule. */
 export const MAX_LEAD_MINUTES = 120;
 
-/** Capacity units a provisioned table gets when its key is not set. */
-export const DEFAULT_WRITE_CAPACITY = 100;
 /** The console's default read capacity, which the setup guide leaves as it is. */
 export const DEFAULT_READ_CAPACITY = 5;
 /** Highest per-table capacity AWS allows without a quota increase. */

@@ -97,6 +97,8 @@ export interface RunReport {
   readonly throttledPercent: number;
   /** Highest write units the table reaches during the run. */
   readonly peakCapacity: number;
+  /** Write units (on demand: writes a second served at once) in the run's first minute. */
+  readonly firstCapacity: number;
 }
 
 /** The write rate a run needs: its events over its seconds, rounded up. */
@@ -171,5 +173,6 @@ function report(minutes: RunMinute[]): RunReport {
     lastThrottledMinute: short.length > 0 ? short[short.length - 1].minute : undefined,
     throttledPercent: asked > 0 ? Math.round((missed / asked) * 1000) / 10 : 0,
     peakCapacity: Math.max(...minutes.map((m) => m.capacity)),
+    firstCapacity: minutes[0]?.capacity ?? 0,
   };
 }

@@ -94,15 +94,16 @@ export function chart(minutes: readonly RunMinute[], height = 8, width = 60): st
     lines.push(`${axis} |${cells.join("")}`);
   }
   lines.push(`${" ".repeat(6)} +${"-".repeat(columns)}`);
-  const last = String(minutes.length - 1);
-  lines.push(`${" ".repeat(8)}0${last.padStart(columns - 1)}  minute of the run`);
+  const last = minutes.length > 1 ? String(minutes.length - 1).padStart(columns - 1) : "";
+  lines.push(`${" ".repeat(8)}0${last}  minute of the run`);
   lines.push(`${" ".repeat(8)}# served   x throttled   (writes a second)`);
   return lines;
 }
 
 function describeTable(plan: CapacityPlan, args: DuplicateStorageArgs): string {
   if (args.billingMode === "PAY_PER_REQUEST") {
-    const warm = plan.run.peakCapacity;
+    // Its first minute: what a new table serves at once, its warm throughput or the default.
+    const warm = plan.run.firstCapacity;
     return `on-demand, a new table serving ${warm} writes a second at once`;
   }
   const floor = args.writeCapacity ?? 100;

@@ -37,6 +37,17 @@ describe("npm run capacity", () => {
     assert.ok(lines.every((l) => !/\|.*x/.test(l)));
   });
 
+  it("describes an on-demand table by what it serves at once: its warm throughput", () => {
+    // 10 million events in 30 minutes on demand: warm throughput defaults to the 5,556 needed.
+    const { lines } = report("--events 10000000 --minutes 30 --on-demand".split(" "));
+    assert.ok(
+      lines.includes("The table: on-demand, a new table serving 5556 writes a second at once."),
+      lines.join("\n"),
+    );
+    const bare = report("--events 1000 --minutes 1".split(" ")).lines;
+    assert.ok(bare.includes("        0  minute of the run"), bare.join("\n"));
+  });
+
   it("refuses bad flags with the config key's message, and needs --events and --minutes", () => {
     const bad = report(["--events", "10000000", "--minutes", "30", "--warm-throughput", "3000"]);
     assert.equal(bad.ok, false);

@@ -125,6 +125,18 @@ describe("capacity planning", () => {
     assert.equal(warm.warning, undefined);
   });
 
+  it("prices scheduled scaling for an on-demand stack from a provisioned table's 100 units", () => {
+    // Raised 65 minutes a run, 4 runs: 4.3333 h at 5,556 and 19.6667 h at 100: 24,076 + 1,966.7
+    // = 26,042.7 unit-hours a day × 30.4167 × 0.00065 = 514.89, plus 0.47 for reads: 515.36.
+    const plan = planCapacity({
+      ...oldProd,
+      table: { billingMode: "PAY_PER_REQUEST", warmThroughput: 5556 },
+    });
+    assert.equal(plan.options.find((o) => o.name === "scheduled")?.monthlyUsd, 515.36);
+    assert.equal(plan.recommended, "scheduled");
+    assert.equal(plan.warning, undefined);
+  });
+
   it("recommends on demand alone when a run is within a new table's 4,000 a second", () => {
     // 1 million events in 10 minutes: 1,667 a second. Provisioned: (1,667 × 0.00065 + 5 ×
     // 0.00013) × 730 = 791.47. Scheduled: raised 10 + 10 + 10 + 15 = 45 minutes a day at 1,667
