@@ -37,7 +37,16 @@ const mocks = {
       arn: `arn:aws:dynamodb:eu-west-1:123456789012:table/${inputs.name ?? name}`,
     },
   }),
+  // The provider function that the component calls: the partition of the dev stack's eu-west-1.
   call: ({ token }) => {
+    if (token === "aws:index/getPartition:getPartition") {
+      return {
+        id: "aws",
+        partition: "aws",
+        dnsSuffix: "amazonaws.com",
+        reverseDnsPrefix: "com.amazonaws",
+      };
+    }
     throw new Error(`unexpected call ${token}`);
   },
 };
