@@ -34,7 +34,7 @@ function tierWithoutGo(env: Record<string, string>, brokenGo = false) {
 }
 
 describe("the real-CLI tier without Go", () => {
-  it("says that it skipped the tier, and lets npm test pass", () => {
+  it("says that it skipped the tier, and lets npm run test:tiers pass", () => {
     const r = tierWithoutGo({});
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /SKIPPED the real-CLI tier \(test\/cli\)/);

@@ -126,13 +126,13 @@ describe("GitHub workflows", () => {
     assert.equal(go?.with["go-version-file"], "scripts/pulumi-cli/go.mod");
   });
 
-  it("run the README's test command in ci.yml on every push and pull request", () => {
+  it("run the README's test commands in ci.yml on every push and pull request", () => {
     const wf = workflow("ci.yml");
     assert.ok("push" in wf.on && "pull_request" in wf.on);
     const runs = wf.jobs.test.steps
       .filter((s: { run?: string }) => s.run)
       .map((s: { run: string }) => s.run);
-    assert.deepEqual(runs, ["npm ci", "npm test"]);
+    assert.deepEqual(runs, ["npm ci", "npm test", "npm run test:tiers"]);
   });
 
   it("preview every committed stack on pull requests and comment the diff", () => {

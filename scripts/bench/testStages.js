@@ -1,4 +1,4 @@
-// `npm run bench:test`: runs each stage of `npm test` once, in order, and prints its wall time.
+// `npm run bench:test`: runs each stage of `npm test` and `npm run test:tiers` once, in order, and prints its wall time.
 // A figure of this machine and moment, not a test: it passes whatever the times.
 const { spawnSync } = require("node:child_process");
 
