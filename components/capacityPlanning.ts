@@ -132,7 +132,7 @@ export interface CapacityPlan {
     readonly basis: string;
   };
   /** How the configured table serves a run (on demand: the first run on a new table). */
-  readonly run: Omit<RunReport, "minutes"> & { readonly neededWritesPerSecond: number };
+  readonly run: Omit<RunReport, "minutes">;
   /** Setups that would serve the run from its first second, and on-demand alone. */
   readonly options: readonly CapacityOption[];
   /** The cheapest option that does not throttle. */
@@ -251,15 +251,11 @@ export function planCapacity(input: PlanInput): CapacityPlan {
   const read = input.readCapacity;
   const table = input.table;
   const schedule = input.runSchedule;
-  const scheduled: TableModel =
-    table.billingMode === "PROVISIONED" && schedule && table.autoscaling
-      ? { ...table, scheduledWriteCapacity: required }
-      : table;
-  const { minutes: _minutes, ...report } = simulateRun(scheduled, run);
+  const { minutes: _minutes, ...report } = simulateRun(table, run);
   const configuredUsd =
     table.billingMode !== "PROVISIONED"
       ? undefined
-      : schedule && table.autoscaling
+      : schedule && table.scheduledWriteCapacity !== undefined
         ? scheduledMonthlyUsd({
             floor: table.writeCapacity,
             raisedCapacity: report.peakCapacity,
@@ -295,7 +291,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
   return {
     requiredWriteCapacity: required,
     estimatedMonthlyCostUsd: estimate,
-    run: { neededWritesPerSecond: required, ...report },
+    run: report,
     options,
     recommended: best.name,
     warning,

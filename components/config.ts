@@ -481,13 +481,14 @@ const autoscalingSchema = z
   .strict();
 
 const TIME_OF_DAY = 'a time of day "HH:MM" in UTC, from 00:00 to 23:59';
+const TIME_OF_DAY_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 const runScheduleSchema = z
   .object(
     {
       startTimesUtc: z
         .array(
-          z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, {
+          z.string().regex(TIME_OF_DAY_PATTERN, {
             error: (issue) =>
               mustBe("each runSchedule.startTimesUtc entry", TIME_OF_DAY, issue.input),
           }),
@@ -770,7 +771,7 @@ function runScheduleProblems(
   const lead = schedule.leadMinutes ?? DEFAULT_LEAD_MINUTES;
   const valid =
     Array.isArray(times) &&
-    times.every((t) => typeof t === "string" && /^([01]\d|2[0-3]):[0-5]\d$/.test(t)) &&
+    times.every((t) => typeof t === "string" && TIME_OF_DAY_PATTERN.test(t)) &&
     typeof lead === "number" &&
     typeof input.targetRunMinutes === "number";
   if (!valid) return problems;
@@ -815,6 +816,10 @@ export function planInputOf(settings: DedupSettings): PlanInput | undefined {
           billingMode: "PROVISIONED",
           writeCapacity: settings.writeCapacity,
           autoscaling: settings.autoscaling && { ...settings.autoscaling },
+          // runSchedule raises the floor to the run's rate before each run.
+          scheduledWriteCapacity: settings.runSchedule
+            ? neededWriteRate({ events: expectedEventsPerRun, minutes: targetRunMinutes })
+            : undefined,
         };
   return {
     expectedEventsPerRun,

@@ -125,7 +125,7 @@ export function report(argv: readonly string[]): { ok: boolean; lines: string[] 
   } catch (e) {
     return { ok: false, lines: [String((e as Error).message)] };
   }
-  const missing = (["events", "minutes"] as const).filter((f) => args[FLAG_KEY[f]] === undefined);
+  const missing = (["events", "minutes"] as const).filter((f) => args[FLAGS[f]] === undefined);
   if (missing.length > 0) {
     return { ok: false, lines: [`Give ${missing.map((f) => `--${f}`).join(" and ")}.`] };
   }
@@ -144,11 +144,7 @@ export function report(argv: readonly string[]): { ok: boolean; lines: string[] 
   }
   const input = planInputOf(resolved.settings)!;
   const plan = planCapacity(input);
-  const scheduled =
-    input.table.billingMode === "PROVISIONED" && input.runSchedule && input.table.autoscaling
-      ? { ...input.table, scheduledWriteCapacity: plan.requiredWriteCapacity }
-      : input.table;
-  const simulated = simulateRun(scheduled, {
+  const simulated = simulateRun(input.table, {
     events: input.expectedEventsPerRun,
     minutes: input.targetRunMinutes,
   });
@@ -177,8 +173,6 @@ export function report(argv: readonly string[]): { ok: boolean; lines: string[] 
   ];
   return { ok: true, lines: lines.flatMap((l) => l.split("\n")) };
 }
-
-const FLAG_KEY = { events: "expectedEventsPerRun", minutes: "targetRunMinutes" } as const;
 
 function table(plan: CapacityPlan): string[] {
   const rows = plan.options.map((o) => [

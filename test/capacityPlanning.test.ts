@@ -109,6 +109,7 @@ describe("capacity planning", () => {
   it("does not throttle the production example, which raises the floor before each run", () => {
     const plan = planCapacity({
       ...oldProd,
+      table: { ...oldProd.table, scheduledWriteCapacity: 5556 } as TableModel,
       runSchedule: { startTimesUtc: ["00:00", "06:00", "12:00", "18:00"], leadMinutes: 10 },
     });
     assert.equal(plan.run.throttledMinutes, 0);

@@ -46,11 +46,11 @@ describe("every committed stack file", () => {
 
   it("run the production example with scheduled scaling, 4 runs of 5,556 writes a second", async () => {
     const r = await runComponent(loadStackConfig("prod"), "prod");
-    const plan = output<{ run: { throttledMinutes: number; neededWritesPerSecond: number } }>(
+    const plan = output<{ requiredWriteCapacity: number; run: { throttledMinutes: number } }>(
       r,
       "capacityPlan",
     ).value!;
-    assert.equal(plan.run.neededWritesPerSecond, 5556);
+    assert.equal(plan.requiredWriteCapacity, 5556);
     assert.equal(plan.run.throttledMinutes, 0);
     const actions = r.ofType("aws:appautoscaling/scheduledAction:ScheduledAction");
     assert.equal(actions.length, 8);
