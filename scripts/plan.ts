@@ -51,10 +51,11 @@ export class PlanError extends Error {
 export async function planStack(stack: string, dir = ROOT): Promise<Plan> {
   const run = await runProgram(loadStackConfig(stack, dir), stack);
   if (run.exitCode !== 0) throw new PlanError(run);
-  return toPlan(stack, run);
+  return planOf(stack, run);
 }
 
-function toPlan(stack: string, run: Run): Plan {
+/** The plan of a run that succeeded. */
+export function planOf(stack: string, run: Run): Plan {
   const byUrn = new Map(run.resources.map((r) => [r.urn, r.name]));
   const resources = run.resources.map((r) => ({
     type: r.type,

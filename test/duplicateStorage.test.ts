@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { ACCOUNT, DEFAULT_REGION, Run, output, projectConfig, runProgram } from "./harness";
+import { ACCOUNT, DEFAULT_REGION, Run, output, projectConfig } from "./harness";
 import { runComponent } from "./componentHarness";
 import { resolveSettings } from "../components/config";
 import { validateAgainstIglu } from "./iglu";
@@ -293,78 +293,6 @@ describe("DuplicateStorage", () => {
       const r = await run({ createShredderUser: "true" });
       for (const type of [TABLE, POLICY, USER])
         assert.equal(r.one(type).inputs.tags, undefined, type);
-    });
-  });
-
-  // What the engine receives, through the SDK's own entry point and the recording engine: one run
-  // of a stack with a user, every kind of attachment and the planning keys.
-  const program = () =>
-    runProgram(
-      projectConfig({
-        tableName: "dedup",
-        expectedEventsPerRun: "3600",
-        targetRunMinutes: "60",
-        createShredderUser: "true",
-        attachToRoles: '["EMR_EC2_DefaultRole"]',
-        attachToUsers: '["alice"]',
-        attachToGroups: '["data"]',
-      }),
-    );
-
-  describe("the component's registered outputs", () => {
-    it("are registered key by key, with the values a user hands the shredder", async () => {
-      const outputs = (await program()).one(COMPONENT).outputs!;
-      assert.deepEqual(Object.keys(outputs).sort(), [
-        "capacityPlan",
-        "duplicateStorageConfig",
-        "duplicateStorageConfigBase64",
-        "estimatedMonthlyCostUsd",
-        "policyArn",
-        "policyName",
-        "requiredWriteCapacity",
-        "shredderUserName",
-        "tableArn",
-        "tableName",
-      ]);
-      assert.equal(outputs.tableName, "dedup");
-      assert.equal(outputs.tableArn, `arn:aws:dynamodb:${DEFAULT_REGION}:${ACCOUNT}:table/dedup`);
-      assert.equal(outputs.policyName, "dedup-shredder");
-      assert.equal(outputs.policyArn, `arn:aws:iam::${ACCOUNT}:policy/dedup-shredder`);
-      // 3,600 events in 60 minutes: 3,600 / 3,600 s = 1 write unit, which 100 units serve.
-      assert.equal(outputs.requiredWriteCapacity, 1);
-      assert.equal(outputs.capacityPlan.run.throttledMinutes, 0);
-      assert.match(outputs.shredderUserName, /^snowplow-dedup-shredder-user-/);
-      const config = outputs.duplicateStorageConfig.secret;
-      assert.equal(config.data.dynamodbTable, "dedup");
-      assert.deepEqual(
-        JSON.parse(
-          Buffer.from(outputs.duplicateStorageConfigBase64.secret, "base64").toString("utf8"),
-        ),
-        config,
-      );
-    });
-
-    it("carry the user's key only as secrets", async () => {
-      const outputs = (await program()).one(COMPONENT).outputs!;
-      assert.deepEqual(Object.keys(outputs.duplicateStorageConfig), ["secret"]);
-      assert.deepEqual(Object.keys(outputs.duplicateStorageConfigBase64), ["secret"]);
-      assert.match(outputs.duplicateStorageConfig.secret.data.auth.accessKeyId, /^AKIA/);
-    });
-  });
-
-  describe("the resource tree", () => {
-    it("parents every child to one component named <name>-<role>", async () => {
-      const r = await program();
-      const component = r.one(COMPONENT);
-      const stack = r.one("pulumi:pulumi:Stack");
-      assert.equal(component.parent, stack.urn);
-      const children = r.resources.filter((res) => res !== component && res !== stack);
-      // The table, the policy, 3 attachments, and the user with its attachment and key.
-      assert.equal(children.length, 8);
-      for (const child of children) {
-        assert.equal(child.parent, component.urn, child.name);
-        assert.ok(child.name.startsWith(`${component.name}-`), child.name);
-      }
     });
   });
 

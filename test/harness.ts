@@ -15,6 +15,12 @@ export { ACCOUNT, DEFAULT_REGION, EXIT_AFTER_MESSAGE, PROJECT } from "../scripts
 export type { Declared, Run } from "../scripts/recordingEngine";
 export { ROOT, committedStacks, loadStackConfig } from "../scripts/stackConfig";
 
+/**
+ * A line with a type error, which `npm run typecheck` reports (test/typecheck.test.ts) and the
+ * Pulumi runtime lets pass (test/program.test.ts).
+ */
+export const DELIBERATE_TYPE_ERROR = 'const capacity: number = "100" as string;\nvoid capacity;\n';
+
 const runs = new Map<string, Promise<Run>>();
 
 /** Runs the program, or returns the remembered run; it may have failed (see `exitCode`). */

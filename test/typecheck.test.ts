@@ -1,10 +1,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import * as ts from "typescript";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import { runProgram } from "../scripts/recordingEngine";
-import { ROOT } from "./harness";
+import { DELIBERATE_TYPE_ERROR, ROOT } from "./harness";
 
 function parsed(config: string): ts.ParsedCommandLine {
   const result = ts.getParsedCommandLineOfConfigFile(
@@ -21,10 +18,7 @@ function parsed(config: string): ts.ParsedCommandLine {
 }
 
 /** Type errors that a compile with these options reports for one small file. */
-function typeErrors(
-  options: ts.CompilerOptions,
-  source = 'export const capacity: number = "100";\n',
-): string[] {
+function typeErrors(options: ts.CompilerOptions, source = DELIBERATE_TYPE_ERROR): string[] {
   const file = path.join(ROOT, "components", "__deliberate_type_error__.ts");
   const host = ts.createCompilerHost(options);
   const read = host.getSourceFile.bind(host);
@@ -37,25 +31,6 @@ function typeErrors(
 }
 
 describe("type checking", () => {
-  it("is skipped when the Pulumi runtime loads the program, as it reads tsconfig.json", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "typecheck-"));
-    try {
-      for (const f of ["index.ts", "components", "package.json", "tsconfig.json"]) {
-        fs.cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
-      }
-      fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
-      const index = path.join(dir, "index.ts");
-      const broken = 'const capacity: number = "100" as string;\nvoid capacity;\n';
-      fs.writeFileSync(index, broken + fs.readFileSync(index, "utf8"));
-      assert.ok(typeErrors(parsed("tsconfig.check.json").options, broken).length > 0);
-      const run = await runProgram({}, "dev", { dir });
-      assert.equal(run.exitCode, 0, run.error || run.stderr);
-      assert.ok(run.resources.some((r) => r.type === "aws:dynamodb/table:Table"));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
   it("is done strictly by npm test, over the same files", () => {
     const deploy = parsed("tsconfig.json");
     const check = parsed("tsconfig.check.json");

@@ -1,0 +1,228 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { planJson, planOf, planPath, planStack, planText } from "../scripts/plan";
+import { Run, runProgram } from "../scripts/recordingEngine";
+import { ACCOUNT, committedStacks, DELIBERATE_TYPE_ERROR, loadStackConfig, ROOT } from "./harness";
+
+/**
+ * A copy of the project in a temporary folder: its stack files, and with `program` also the
+ * program with the installed packages, so that it runs from there.
+ */
+function scratchProject(edit: (dir: string) => void, program = false): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+  const files = ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"];
+  if (program) files.push("index.ts", "components", "package.json", "tsconfig.json");
+  for (const f of files) fs.cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
+  if (program) fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  edit(dir);
+  return dir;
+}
+
+/** A committed stack's plan, made once for this file. */
+const made = new Map<string, ReturnType<typeof planStack>>();
+function plan(stack: string): ReturnType<typeof planStack> {
+  if (!made.has(stack)) made.set(stack, planStack(stack));
+  return made.get(stack)!;
+}
+
+describe("the offline plan", () => {
+  for (const stack of committedStacks()) {
+    it(`is committed and up to date for ${stack}`, async () => {
+      const file = planPath(stack);
+      assert.ok(fs.existsSync(file), `plans/${stack}.json is missing: run npm run plan:update`);
+      const committed = fs.readFileSync(file, "utf8");
+      const fresh = planJson(await plan(stack));
+      assert.ok(
+        committed === fresh,
+        `plans/${stack}.json is out of date with the program or Pulumi.${stack}.yaml, or the ` +
+          "plan is not the same from one run to the next: run `npm run plan:update` and commit",
+      );
+    });
+  }
+
+  describe("of the committed stacks, through the program's own entry point", () => {
+    const TABLE = "aws:dynamodb/table:Table";
+    const POLICY = "aws:iam/policy:Policy";
+    const of = (p: Awaited<ReturnType<typeof planStack>>, type: string) =>
+      p.resources.filter((r) => r.type === type);
+
+    for (const stack of committedStacks()) {
+      it(`declares one table, and one policy on that table alone, for ${stack}`, async () => {
+        const p = await plan(stack);
+        assert.equal(of(p, TABLE).length, 1);
+        assert.equal(of(p, POLICY).length, 1);
+        const doc = of(p, POLICY)[0].inputs.policy as { Statement: { Resource: string[] }[] };
+        assert.equal(doc.Statement[0].Resource.length, 1);
+        assert.match(doc.Statement[0].Resource[0], /^arn:aws:dynamodb:[a-z0-9-]+:\d{12}:table\//);
+        const roles = of(p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+        assert.deepEqual(
+          roles.map((a) => a.inputs.role),
+          ["EMR_EC2_DefaultRole"],
+        );
+      });
+    }
+
+    it("guards the production table with deletion protection, point-in-time recovery and protect", async () => {
+      const [table] = of(await plan("prod"), TABLE);
+      assert.equal(table.inputs.deletionProtectionEnabled, true);
+      assert.deepEqual(table.inputs.pointInTimeRecovery, { enabled: true });
+      assert.equal(table.options.protect, true);
+    });
+  });
+
+  it("has no committed plan for a stack file that no longer exists", () => {
+    const plans = fs.readdirSync(path.join(ROOT, "plans")).map((f) => f.replace(/\.json$/, ""));
+    assert.deepEqual(plans.sort(), committedStacks());
+  });
+
+  it("shows each resource with its parent, the policy document and the outputs as text", async () => {
+    const text = planText(await plan("prod"));
+    assert.match(text, /^\+ pulumi:pulumi:Stack {2}snowplow-dedup-prod$/m);
+    assert.match(text, /^ {2}\+ snowplow:dedup:DuplicateStorage {2}snowplow-dedup$/m);
+    assert.match(
+      text,
+      /^ {4}\+ aws:dynamodb\/table:Table {2}snowplow-dedup-table {2}\{"protect":true,/m,
+    );
+    assert.match(
+      text,
+      /IAM policy document of snowplow-dedup-policy:\n\{\n {2}"Version": "2012-10-17"/,
+    );
+    assert.match(text, /^tableName: snowplow-deduplication$/m);
+  });
+
+  it("stops on bad config with the program's own messages, from the command line", () => {
+    // index.ts through the SDK's own entry point, as `npm run plan` runs it: every bad key named,
+    // the region read by the program itself, no stack trace, and no plan. (That nothing gets
+    // created is shown with the real CLI in test/cli/stacks.test.ts.)
+    const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const dir = scratchProject((d) => {
+      const file = path.join(d, "Pulumi.dev.yaml");
+      const text = fs.readFileSync(file, "utf8").replace(/^ {2}aws:region: .*\n/m, "");
+      fs.writeFileSync(
+        file,
+        `${text}  snowplow-dedup:writeCapcity: 100\n  snowplow-dedup:kmsKeyArn: ${KEY}\n`,
+      );
+    });
+    try {
+      const result = spawnSync(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", "scripts/plan.ts", "dev", "--dir", dir],
+        { cwd: ROOT, encoding: "utf8" },
+      );
+      assert.equal(result.status, 1, result.stderr);
+      assert.equal(result.stdout, "");
+      assert.match(result.stderr, /nothing was created/);
+      assert.match(
+        result.stderr,
+        /unknown config key 'writeCapcity'.*did you mean 'writeCapacity'/,
+      );
+      assert.match(result.stderr, /kmsKeyArn needs aws:region, .* set aws:region to 'us-east-1'/);
+      assert.doesNotMatch(result.stderr, /at .*\.ts:\d+/, "no stack trace");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a changed copy of the project, through the program's own entry point", () => {
+  // One run serves every test here, since each program run costs seconds: a copy whose index.ts
+  // has a type error, and whose dev stack file asks for a user, every kind of attachment and the
+  // capacity planning keys.
+  const COMPONENT = "snowplow:dedup:DuplicateStorage";
+  let dir: string;
+  let run: Promise<Run>;
+  before(() => {
+    dir = scratchProject((d) => {
+      const index = path.join(d, "index.ts");
+      fs.writeFileSync(index, DELIBERATE_TYPE_ERROR + fs.readFileSync(index, "utf8"));
+      const stackFile = path.join(d, "Pulumi.dev.yaml");
+      const text = fs
+        .readFileSync(stackFile, "utf8")
+        .replace(/writeCapacity: \d+/, "writeCapacity: 321");
+      const extra = {
+        tableName: "dedup",
+        createShredderUser: "true",
+        expectedEventsPerRun: "3600",
+        targetRunMinutes: "60",
+        attachToUsers: "[alice]",
+        attachToGroups: "[data]",
+      };
+      const lines = Object.entries(extra).map(([k, v]) => `  snowplow-dedup:${k}: ${v}\n`);
+      fs.writeFileSync(stackFile, text + lines.join(""));
+    }, true);
+    run = runProgram(loadStackConfig("dev", dir), "dev", { dir });
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("runs although index.ts has a type error: the Pulumi runtime reads tsconfig.json's noCheck", async () => {
+    const r = await run;
+    assert.equal(r.exitCode, 0, r.error || r.stderr);
+    assert.equal(r.ofType("aws:dynamodb/table:Table").length, 1);
+  });
+
+  it("gives a plan other than the committed one, with the secret outputs hidden", async () => {
+    const json = planJson(planOf("dev", await run));
+    assert.notEqual(json, fs.readFileSync(planPath("dev"), "utf8"));
+    assert.match(json, /"writeCapacity": 321/);
+    const plan = JSON.parse(json) as { outputs: Record<string, unknown> };
+    assert.equal(plan.outputs.duplicateStorageConfig, "[secret]");
+    assert.equal(plan.outputs.duplicateStorageConfigBase64, "[secret]");
+    assert.ok(!json.includes("EXAMPLEKEY"));
+  });
+
+  it("registers the component's outputs key by key, with the values a user hands the shredder", async () => {
+    const outputs = (await run).one(COMPONENT).outputs!;
+    assert.deepEqual(Object.keys(outputs).sort(), [
+      "capacityPlan",
+      "duplicateStorageConfig",
+      "duplicateStorageConfigBase64",
+      "estimatedMonthlyCostUsd",
+      "policyArn",
+      "policyName",
+      "requiredWriteCapacity",
+      "shredderUserName",
+      "tableArn",
+      "tableName",
+    ]);
+    assert.equal(outputs.tableName, "dedup");
+    assert.equal(outputs.tableArn, `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/dedup`);
+    assert.equal(outputs.policyName, "dedup-shredder");
+    assert.equal(outputs.policyArn, `arn:aws:iam::${ACCOUNT}:policy/dedup-shredder`);
+    // 3,600 events in 60 minutes: 3,600 / 3,600 s = 1 write unit, which 321 units serve.
+    assert.equal(outputs.requiredWriteCapacity, 1);
+    assert.equal(outputs.capacityPlan.run.throttledMinutes, 0);
+    assert.match(outputs.shredderUserName, /^snowplow-dedup-shredder-user-/);
+    const config = outputs.duplicateStorageConfig.secret;
+    assert.equal(config.data.dynamodbTable, "dedup");
+    assert.deepEqual(
+      JSON.parse(
+        Buffer.from(outputs.duplicateStorageConfigBase64.secret, "base64").toString("utf8"),
+      ),
+      config,
+    );
+  });
+
+  it("registers the user's key only as secrets", async () => {
+    const outputs = (await run).one(COMPONENT).outputs!;
+    assert.deepEqual(Object.keys(outputs.duplicateStorageConfig), ["secret"]);
+    assert.deepEqual(Object.keys(outputs.duplicateStorageConfigBase64), ["secret"]);
+    assert.match(outputs.duplicateStorageConfig.secret.data.auth.accessKeyId, /^AKIA/);
+  });
+
+  it("parents every child to one component, named <name>-<role>", async () => {
+    const r = await run;
+    const component = r.one(COMPONENT);
+    const stack = r.one("pulumi:pulumi:Stack");
+    assert.equal(component.parent, stack.urn);
+    const children = r.resources.filter((res) => res !== component && res !== stack);
+    // The table, the policy, 3 attachments, and the user with its attachment and key.
+    assert.equal(children.length, 8);
+    for (const child of children) {
+      assert.equal(child.parent, component.urn, child.name);
+      assert.ok(child.name.startsWith(`${component.name}-`), child.name);
+    }
+  });
+});
