@@ -1,255 +1,36 @@
+/**
+ * Reading and checking the settings: `parseStackConfig` reads the engine's config map, and
+ * `resolveSettings` applies the defaults that depend on other keys or the stack and checks the
+ * rules that involve several keys. Each key itself is declared in `configKeys.ts`.
+ */
 import * as pulumi from "@pulumi/pulumi";
-import { parse as parseArn, validate as isArn } from "@aws-sdk/util-arn-parser";
 import { partition as awsPartition } from "@aws-sdk/util-endpoints";
 import { closest, distance } from "fastest-levenshtein";
-import { z } from "zod";
 import { DEFAULT_LEAD_MINUTES, DEFAULT_WRITE_CAPACITY, PlanInput } from "./capacityPlanning";
-
-export { DEFAULT_WRITE_CAPACITY };
 import {
-  MIN_LEAD_MINUTES,
-  ON_DEMAND_DEFAULT_WARM_WRITES,
-  TableModel,
-  neededWriteRate,
-} from "./throughputModel";
+  AlarmArgs,
+  DEFAULTS,
+  DedupSettings,
+  DuplicateStorageArgs,
+  KEYS,
+  KeyName,
+  MAX_CAPACITY,
+  RunScheduleArgs,
+  TIME_OF_DAY_PATTERN,
+  arnPlacement,
+  mustBe,
+  quote,
+  settingsSchema,
+} from "./configKeys";
+import { ON_DEMAND_DEFAULT_WARM_WRITES, TableModel, neededWriteRate } from "./throughputModel";
 
-/** How the table is billed. */
-export const BILLING_MODES = ["PROVISIONED", "PAY_PER_REQUEST"] as const;
-export type BillingMode = (typeof BILLING_MODES)[number];
-
-/**
- * Versions of `iglu:com.snowplowanalytics.snowplow.storage/amazon_dynamodb_config` that the
- * program can emit. `1-0-1` carries static keys only, so it needs `createShredderUser`.
- */
-export const SHREDDER_CONFIG_FORMATS = ["2-0-0", "1-0-1"] as const;
-export type ShredderConfigFormat = (typeof SHREDDER_CONFIG_FORMATS)[number];
-
-/** Write autoscaling of a provisioned table. */
-export interface AutoscalingArgs {
-  /** Ceiling of the write units, 1 to 40000; not below `writeCapacity`, which is the floor. */
-  readonly maxWriteCapacity: number;
-  /**
-   * Share of provisioned writes, in percent (20 to 90), that target tracking keeps in use.
-   * @default 70
-   */
-  readonly targetUtilization?: number;
-}
-
-/** When the shredder's runs start, so that scheduled scaling raises the table before each. */
-export interface RunScheduleArgs {
-  /**
-   * Start times of the runs, "HH:MM" in UTC, at least a run's raised time apart (twice
-   * `leadMinutes` plus `targetRunMinutes`).
-   */
-  readonly startTimesUtc: readonly string[];
-  /**
-   * Minutes before each start at which the autoscaling floor is raised to the write rate a run
-   * needs, and after each run's target end at which it is lowered again (5 to 120).
-   * @default 10
-   */
-  readonly leadMinutes?: number;
-}
-
-/** CloudWatch alarms on the table's writes. */
-export interface AlarmArgs {
-  /** ARN of the SNS topic the alarms notify, in the table's region. */
-  readonly snsTopicArn: string;
-  /**
-   * Throttled writes within five minutes that raise the throttle alarm.
-   * @default 1
-   */
-  readonly throttledWritesThreshold?: number;
-  /**
-   * Consumed writes, in percent of the write ceiling (`writeCapacity`, or
-   * `autoscaling.maxWriteCapacity`), sustained for ten minutes, that raise the capacity alarm.
-   * Not allowed with `billingMode: PAY_PER_REQUEST`, which has no ceiling.
-   * @default 80
-   */
-  readonly consumedWritePercent?: number;
-}
-
-/**
- * The settings of the table and the policy as a user gives them: each one is a stack config key
- * of the same name, and `resolveSettings` applies the defaults and checks them.
- */
-export interface DuplicateStorageArgs {
-  /**
-   * Name of the DynamoDB table, 3 to 255 characters of `A-Z a-z 0-9 _ . -`. Changing it replaces
-   * the table, and the shredder's de-duplication history with it.
-   * @default "snowplow-deduplication-<stack>"
-   */
-  readonly tableName?: string;
-  /**
-   * How the table is billed.
-   * @default "PROVISIONED"
-   */
-  readonly billingMode?: BillingMode;
-  /**
-   * Provisioned write capacity units, 1 to 40000: one unit absorbs one event a second.
-   * Not allowed with `billingMode: PAY_PER_REQUEST`.
-   * @default 100
-   */
-  readonly writeCapacity?: number;
-  /**
-   * Provisioned read capacity units, 1 to 40000. The shredder reads no items.
-   * Not allowed with `billingMode: PAY_PER_REQUEST`.
-   * @default 5
-   */
-  readonly readCapacity?: number;
-  /**
-   * Also allow CreateTable and UpdateTimeToLive, which only a shredder up to 0.13 calls, to
-   * create a missing table. Never DeleteTable, which no shredder calls.
-   * @default false
-   */
-  readonly allowTableManagement?: boolean;
-  /**
-   * Name of the shredder's managed IAM policy, 1 to 128 characters of `A-Z a-z 0-9 + = , . @ _ -`.
-   * @default "<tableName>-shredder"
-   */
-  readonly policyName?: string;
-  /**
-   * IAM roles, by name, that get the policy: usually the EMR cluster's `EMR_EC2_DefaultRole`.
-   * @default []
-   */
-  readonly attachToRoles?: readonly string[];
-  /**
-   * IAM users, by name, that get the policy.
-   * @default []
-   */
-  readonly attachToUsers?: readonly string[];
-  /**
-   * IAM groups, by name, that get the policy.
-   * @default []
-   */
-  readonly attachToGroups?: readonly string[];
-  /**
-   * Create an IAM user that holds only this policy, with an access key whose secret goes into the
-   * (then secret) duplicate-storage config.
-   * @default false
-   */
-  readonly createShredderUser?: boolean;
-  /**
-   * Schema version of the duplicate-storage config: `2-0-0` for current shredders, `1-0-1` for
-   * the legacy EmrEtlRunner. `1-0-1` requires `createShredderUser: true`.
-   * @default "2-0-0"
-   */
-  readonly shredderConfigFormat?: ShredderConfigFormat;
-  /**
-   * Enable point-in-time recovery on the table.
-   * @default false
-   */
-  readonly pointInTimeRecovery?: boolean;
-  /**
-   * Set the table's `deletionProtectionEnabled`, so that AWS refuses to delete it.
-   * @default false
-   */
-  readonly deletionProtection?: boolean;
-  /**
-   * Set Pulumi's `protect` on the table, so that `pulumi destroy` cannot delete it.
-   * @default false
-   */
-  readonly protect?: boolean;
-  /**
-   * Tags for the table, the policy and the shredder user.
-   * @default {}
-   */
-  readonly tags?: Readonly<Record<string, string>>;
-  /**
-   * Scale the write capacity between `writeCapacity` and a ceiling by target tracking; the table
-   * then ignores changes to its write capacity. Not allowed with `billingMode: PAY_PER_REQUEST`.
-   * @default none
-   */
-  readonly autoscaling?: AutoscalingArgs;
-  /**
-   * Events in one shredder run, for capacity planning; requires `targetRunMinutes`.
-   * @default none
-   */
-  readonly expectedEventsPerRun?: number;
-  /**
-   * How long a run may take to write its events, in minutes; requires `expectedEventsPerRun`.
-   * @default none
-   */
-  readonly targetRunMinutes?: number;
-  /**
-   * Shredder runs a day, for the cost estimates; with `runSchedule`, its count of start times.
-   * @default 1
-   */
-  readonly runsPerDay?: number;
-  /**
-   * Raise the autoscaling floor to the write rate a run needs before each run, and lower it
-   * after, by scheduled scaling. Needs `autoscaling` and the capacity planning keys.
-   * @default none
-   */
-  readonly runSchedule?: RunScheduleArgs;
-  /**
-   * Writes a second that an on-demand table serves from its creation (4000 to 40000). Applied
-   * when the table is created; DynamoDB raises it by itself later and never lowers it.
-   * Only with `billingMode: PAY_PER_REQUEST`.
-   * @default the write rate a run needs, with the capacity planning keys, when above 4000
-   */
-  readonly warmThroughput?: number;
-  /**
-   * ARN of a customer managed KMS key that encrypts the table; the shredder's policy then may use
-   * the key through DynamoDB only.
-   * @default none (an AWS owned key)
-   */
-  readonly kmsKeyArn?: string;
-  /**
-   * CloudWatch alarms on throttled and consumed writes, notifying an SNS topic.
-   * @default none
-   */
-  readonly alarms?: AlarmArgs;
-  /**
-   * Adopt an existing table of name `tableName` (for example one made by hand from the setup
-   * guide) instead of creating one. Turn it off once `pulumi up` has imported the table.
-   * @default false
-   */
-  readonly importExistingTable?: boolean;
-  /**
-   * Set Pulumi's `retainOnDelete` on the table: a replaced or removed table stays in AWS, with
-   * the de-duplication history in it, to be deleted by hand.
-   * @default true
-   */
-  readonly retainOnDelete?: boolean;
-}
-
-/**
- * The settings with every default applied and every rule checked: what `settingsSchema` puts
- * out, so that the compiler holds the type and the schema together.
- */
-export type DedupSettings = z.output<typeof settingsSchema>;
-
-/** Longest lead time of a run schedule. */
-export const MAX_LEAD_MINUTES = 120;
+export type { DedupSettings, DuplicateStorageArgs } from "./configKeys";
+export { DEFAULT_WRITE_CAPACITY };
 
 /** The console's default read capacity, which the setup guide leaves as it is. */
 export const DEFAULT_READ_CAPACITY = 5;
-/** Highest per-table capacity AWS allows without a quota increase. */
-export const MAX_CAPACITY = 40000;
-/** Autoscaling's default target: the share of provisioned writes it keeps in use. */
-export const DEFAULT_TARGET_UTILIZATION = 70;
-/** Throttled writes in five minutes that raise the throttle alarm: any, since they fail the job. */
-export const DEFAULT_THROTTLED_WRITES_THRESHOLD = 1;
 /** Share of the write ceiling, in percent, at which the consumed-writes alarm fires. */
 export const DEFAULT_CONSUMED_WRITE_PERCENT = 80;
-
-/** Defaults of every key whose default does not depend on other keys or on the stack. */
-export const DEFAULTS = {
-  billingMode: "PROVISIONED",
-  allowTableManagement: false,
-  attachToRoles: [],
-  attachToUsers: [],
-  attachToGroups: [],
-  createShredderUser: false,
-  shredderConfigFormat: "2-0-0",
-  pointInTimeRecovery: false,
-  deletionProtection: false,
-  protect: false,
-  tags: {},
-  runsPerDay: 1,
-  importExistingTable: false,
-  retainOnDelete: true,
-} as const satisfies Partial<DedupSettings>;
 
 /** The default table name for a stack. */
 export function defaultTableName(stack: string): string {
@@ -260,312 +41,6 @@ export function defaultTableName(stack: string): string {
 export function defaultPolicyName(tableName: string): string {
   return `${tableName}-shredder`;
 }
-
-type Kind = "string" | "integer" | "boolean" | "list" | "map" | "object";
-
-const TABLE_NAME = "3 to 255 characters of A-Z, a-z, 0-9, '_', '.' and '-'";
-const IAM_CHARS = "A-Z, a-z, 0-9 and '+=,.@_-'";
-/** How a numeric rule reads in a message: "a whole number from 1 to 40000". */
-function numberText(min: number, max: number | undefined, whole: boolean): string {
-  const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
-  return `${whole ? "a whole number" : "a number"} ${range}`;
-}
-/**
- * The bounds of every numeric key, declared once: [least, most (or none), whole numbers only].
- * Both the schema's checks and the "allowed" texts of messages and docs come from here.
- */
-const BOUNDS = {
-  writeCapacity: [1, MAX_CAPACITY, true],
-  readCapacity: [1, MAX_CAPACITY, true],
-  "autoscaling.maxWriteCapacity": [1, MAX_CAPACITY, true],
-  "autoscaling.targetUtilization": [20, 90, false],
-  expectedEventsPerRun: [1, undefined, true],
-  targetRunMinutes: [1, 10080, true],
-  runsPerDay: [1, 1440, true],
-  "runSchedule.leadMinutes": [MIN_LEAD_MINUTES, MAX_LEAD_MINUTES, true],
-  warmThroughput: [ON_DEMAND_DEFAULT_WARM_WRITES, MAX_CAPACITY, true],
-  "alarms.throttledWritesThreshold": [1, undefined, true],
-  "alarms.consumedWritePercent": [1, 100, false],
-} as const satisfies Record<string, readonly [number, number | undefined, boolean]>;
-type NumericKey = keyof typeof BOUNDS;
-
-/** What a numeric key allows, in words. */
-function allowedNumber(key: NumericKey): string {
-  const [min, max, whole] = BOUNDS[key];
-  return numberText(min, max, whole);
-}
-const CAPACITY = allowedNumber("writeCapacity");
-const BOOLEAN = "true or false";
-const KMS_KEY_ARN =
-  "a KMS key ARN, arn:<partition>:kms:<region>:<account>:key/<key id> (not an alias)";
-const SNS_TOPIC_ARN = "an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<topic>";
-
-/** Where a KMS key ARN or SNS topic ARN of the expected shape points, else undefined. */
-export function arnPlacement(
-  arn: string,
-  service: "kms" | "sns",
-): { partition: string; region: string } | undefined {
-  if (!isArn(arn)) return undefined;
-  const { partition, service: s, region, accountId, resource } = parseArn(arn);
-  const resourceOk =
-    service === "kms"
-      ? /^key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(
-          resource,
-        )
-      : /^[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(resource);
-  return s === service &&
-    /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) &&
-    /^\d{12}$/.test(accountId) &&
-    resourceOk
-    ? { partition, region }
-    : undefined;
-}
-
-/** What each config key holds, as the engine hands it over (a string) and as allowed text. */
-export const CONFIG_KEYS: Readonly<
-  Record<keyof DuplicateStorageArgs, { kind: Kind; allowed: string }>
-> = {
-  tableName: { kind: "string", allowed: TABLE_NAME },
-  billingMode: { kind: "string", allowed: `one of ${BILLING_MODES.join(", ")}` },
-  writeCapacity: { kind: "integer", allowed: CAPACITY },
-  readCapacity: { kind: "integer", allowed: CAPACITY },
-  allowTableManagement: { kind: "boolean", allowed: BOOLEAN },
-  policyName: { kind: "string", allowed: `1 to 128 characters of ${IAM_CHARS}` },
-  attachToRoles: { kind: "list", allowed: "a list of IAM role names" },
-  attachToUsers: { kind: "list", allowed: "a list of IAM user names" },
-  attachToGroups: { kind: "list", allowed: "a list of IAM group names" },
-  createShredderUser: { kind: "boolean", allowed: BOOLEAN },
-  shredderConfigFormat: {
-    kind: "string",
-    allowed: `one of ${SHREDDER_CONFIG_FORMATS.join(", ")}`,
-  },
-  pointInTimeRecovery: { kind: "boolean", allowed: BOOLEAN },
-  deletionProtection: { kind: "boolean", allowed: BOOLEAN },
-  protect: { kind: "boolean", allowed: BOOLEAN },
-  tags: { kind: "map", allowed: "a map of tag keys to string values" },
-  autoscaling: {
-    kind: "object",
-    allowed:
-      `a map with maxWriteCapacity (${CAPACITY}) and optionally ` +
-      `targetUtilization (${allowedNumber("autoscaling.targetUtilization")})`,
-  },
-  expectedEventsPerRun: { kind: "integer", allowed: allowedNumber("expectedEventsPerRun") },
-  targetRunMinutes: { kind: "integer", allowed: allowedNumber("targetRunMinutes") },
-  runsPerDay: { kind: "integer", allowed: allowedNumber("runsPerDay") },
-  runSchedule: {
-    kind: "object",
-    allowed:
-      'a map with startTimesUtc (a list of times of day "HH:MM" in UTC) and optionally ' +
-      `leadMinutes (${allowedNumber("runSchedule.leadMinutes")})`,
-  },
-  warmThroughput: {
-    kind: "integer",
-    allowed: allowedNumber("warmThroughput"),
-  },
-  kmsKeyArn: { kind: "string", allowed: KMS_KEY_ARN },
-  alarms: {
-    kind: "object",
-    allowed:
-      "a map with snsTopicArn (an SNS topic ARN) and optionally throttledWritesThreshold " +
-      `(${allowedNumber("alarms.throttledWritesThreshold")}) and consumedWritePercent ` +
-      `(${allowedNumber("alarms.consumedWritePercent")})`,
-  },
-  importExistingTable: { kind: "boolean", allowed: BOOLEAN },
-  retainOnDelete: { kind: "boolean", allowed: BOOLEAN },
-};
-
-/** Quotes a value for an error message the way a user would have written it. */
-export function quote(value: unknown): string {
-  return `'${typeof value === "string" ? value : JSON.stringify(value)}'`;
-}
-
-function mustBe(key: string, allowed: string, value: unknown): string {
-  return value === undefined
-    ? `${key} is missing: it must be ${allowed}`
-    : `${key} must be ${allowed}, got ${quote(value)}`;
-}
-
-/** A zod error map that produces our one message for a key, whatever check failed. */
-function rule(key: string, allowed: string) {
-  return { error: (issue: { input?: unknown }) => mustBe(key, allowed, issue.input) };
-}
-
-function iamName(key: string, what: string, max: number) {
-  const allowed = `${what} of 1 to ${max} characters of ${IAM_CHARS}`;
-  return z.array(z.string()).superRefine((names, ctx) => {
-    const seen = new Map<string, number>();
-    names.forEach((name, i) => {
-      const where = `${key}[${i}]`;
-      if (!new RegExp(`^[\\w+=,.@-]{1,${max}}$`).test(name)) {
-        const hint = name.startsWith("arn:") ? ` (give the ${what}'s name, not its ARN)` : "";
-        ctx.addIssue({ code: "custom", message: mustBe(where, allowed, name) + hint });
-      }
-      // IAM names are unique regardless of case, so two spellings are one principal.
-      const first = seen.get(name.toLowerCase());
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: "custom",
-          message: `${where} repeats ${key}[${first}] (IAM names ignore case), got ${quote(name)}`,
-        });
-      } else {
-        seen.set(name.toLowerCase(), i);
-      }
-    });
-  });
-}
-
-/** AWS tag rules shared by DynamoDB and IAM. */
-const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-const MAX_TAGS = 50;
-
-const tagMap = z.record(z.string(), z.string()).superRefine((tags, ctx) => {
-  const entries = Object.entries(tags);
-  // IAM refuses, at apply time, tags whose keys differ only in case, such as Team and team.
-  const seen = new Map<string, string>();
-  for (const [key] of entries) {
-    const first = seen.get(key.toLowerCase());
-    if (first === undefined) seen.set(key.toLowerCase(), key);
-    else {
-      ctx.addIssue({
-        code: "custom",
-        message: `tags key ${quote(key)} repeats ${quote(first)}: IAM tag keys ignore case, keep one`,
-      });
-    }
-  }
-  if (entries.length > MAX_TAGS) {
-    ctx.addIssue({
-      code: "custom",
-      message: `tags must hold at most ${MAX_TAGS} tags, got ${entries.length}`,
-    });
-  }
-  for (const [key, value] of entries) {
-    if (key.length < 1 || key.length > 128 || !TAG_CHARS.test(key)) {
-      ctx.addIssue({
-        code: "custom",
-        message: mustBe("each tags key", "1 to 128 letters, digits, spaces or '_.:/=+-@'", key),
-      });
-    } else if (key.toLowerCase().startsWith("aws:")) {
-      ctx.addIssue({
-        code: "custom",
-        message: `tags key ${quote(key)} is not allowed: the 'aws:' prefix is reserved for AWS`,
-      });
-    }
-    if (value.length > 256 || !TAG_CHARS.test(value)) {
-      ctx.addIssue({
-        code: "custom",
-        message: mustBe(`tags.${key}`, "0 to 256 letters, digits, spaces or '_.:/=+-@'", value),
-      });
-    }
-  }
-});
-
-/** A number within bounds, with our one message for the key whatever check fails. */
-function numberIn(key: NumericKey) {
-  const [min, max, whole] = BOUNDS[key];
-  const r = rule(key, allowedNumber(key));
-  const bounded = z.number(r).min(min, r);
-  const capped = max === undefined ? bounded : bounded.max(max, r);
-  return whole ? capped.int(r) : capped;
-}
-
-const autoscalingSchema = z
-  .object(
-    {
-      maxWriteCapacity: numberIn("autoscaling.maxWriteCapacity"),
-      targetUtilization: numberIn("autoscaling.targetUtilization").default(
-        DEFAULT_TARGET_UTILIZATION,
-      ),
-    },
-    rule("autoscaling", "a map"),
-  )
-  .strict();
-
-const TIME_OF_DAY = 'a time of day "HH:MM" in UTC, from 00:00 to 23:59';
-const TIME_OF_DAY_PATTERN = /^([01]\d|2[0-3]):[0-5]\d$/;
-
-const runScheduleSchema = z
-  .object(
-    {
-      startTimesUtc: z
-        .array(
-          z.string().regex(TIME_OF_DAY_PATTERN, {
-            error: (issue) =>
-              mustBe("each runSchedule.startTimesUtc entry", TIME_OF_DAY, issue.input),
-          }),
-          rule("runSchedule.startTimesUtc", 'a list of times of day "HH:MM" in UTC'),
-        )
-        .min(1, rule("runSchedule.startTimesUtc", "a list of at least one time of day")),
-      leadMinutes: numberIn("runSchedule.leadMinutes").default(DEFAULT_LEAD_MINUTES),
-    },
-    rule("runSchedule", "a map"),
-  )
-  .strict();
-
-const alarmsSchema = z
-  .object(
-    {
-      snsTopicArn: z
-        .string(rule("alarms.snsTopicArn", SNS_TOPIC_ARN))
-        .refine(
-          (arn) => arnPlacement(arn, "sns") !== undefined,
-          rule("alarms.snsTopicArn", SNS_TOPIC_ARN),
-        ),
-      throttledWritesThreshold: numberIn("alarms.throttledWritesThreshold").default(
-        DEFAULT_THROTTLED_WRITES_THRESHOLD,
-      ),
-      consumedWritePercent: numberIn("alarms.consumedWritePercent").optional(),
-    },
-    rule("alarms", "a map"),
-  )
-  .strict();
-
-const settingsSchema = z
-  .object({
-    tableName: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, rule("tableName", TABLE_NAME)),
-    billingMode: z.enum(BILLING_MODES, rule("billingMode", CONFIG_KEYS.billingMode.allowed)),
-    writeCapacity: numberIn("writeCapacity").optional(),
-    readCapacity: numberIn("readCapacity").optional(),
-    allowTableManagement: z.boolean(),
-    policyName: z
-      .string()
-      .regex(/^[\w+=,.@-]{1,128}$/, rule("policyName", CONFIG_KEYS.policyName.allowed)),
-    attachToRoles: iamName("attachToRoles", "role name", 64),
-    attachToUsers: iamName("attachToUsers", "user name", 64),
-    attachToGroups: iamName("attachToGroups", "group name", 128),
-    createShredderUser: z.boolean(),
-    shredderConfigFormat: z.enum(
-      SHREDDER_CONFIG_FORMATS,
-      rule("shredderConfigFormat", CONFIG_KEYS.shredderConfigFormat.allowed),
-    ),
-    pointInTimeRecovery: z.boolean(),
-    deletionProtection: z.boolean(),
-    protect: z.boolean(),
-    tags: tagMap,
-    autoscaling: autoscalingSchema.optional(),
-    expectedEventsPerRun: numberIn("expectedEventsPerRun").optional(),
-    targetRunMinutes: numberIn("targetRunMinutes").optional(),
-    runsPerDay: numberIn("runsPerDay"),
-    runSchedule: runScheduleSchema.optional(),
-    warmThroughput: numberIn("warmThroughput").optional(),
-    kmsKeyArn: z
-      .string()
-      .refine((arn) => arnPlacement(arn, "kms") !== undefined, rule("kmsKeyArn", KMS_KEY_ARN))
-      .optional(),
-    alarms: alarmsSchema.optional(),
-    importExistingTable: z.boolean(),
-    retainOnDelete: z.boolean(),
-  })
-  .strict();
-
-// The compiler holds the schema to the argument interface: a key in one and not the other fails
-// the type check here.
-type SameKeys<A, B> = [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] extends [never]
-  ? true
-  : false;
-type Holds<T extends true> = T;
-export type SchemaMatchesArgs = Holds<
-  SameKeys<z.input<typeof settingsSchema>, DuplicateStorageArgs>
->;
 
 /**
  * Applies defaults to settings and checks them. Pure: the same input always gives the same
@@ -622,7 +97,7 @@ export function resolveSettings(
         if (parsed.error.issues.some((i) => i.path[0] === "tableName")) continue;
         problems.push(
           `policyName defaults to ${quote(candidate.policyName)}, which IAM does not allow ` +
-            `(${CONFIG_KEYS.policyName.allowed}): set policyName`,
+            `(${KEYS.policyName.allowed}): set policyName`,
         );
       } else if (issue.path.length > 1 && issue.message.includes(" is missing: ")) {
         // A missing member: quote the map it is missing from, which is what the user wrote.
@@ -842,8 +317,8 @@ function withCapacityAlarmDefault(alarms: AlarmArgs | undefined, provisioned: bo
 }
 
 /** Turns one engine config string into the key's type, or says why it cannot. */
-function decode(key: keyof DedupSettings, raw: string): { value?: unknown; problem?: string } {
-  const { kind, allowed } = CONFIG_KEYS[key];
+function decode(key: KeyName, raw: string): { value?: unknown; problem?: string } {
+  const { kind, allowed } = KEYS[key];
   const bad = { problem: mustBe(key, allowed, raw) };
   switch (kind) {
     case "string":
@@ -851,6 +326,7 @@ function decode(key: keyof DedupSettings, raw: string): { value?: unknown; probl
     case "boolean":
       return raw === "true" || raw === "false" ? { value: raw === "true" } : bad;
     case "integer":
+    case "number":
       // Number("") is 0 and Number(" 7") is 7, so only plain decimal numerals are read.
       return /^[+-]?\d+(\.\d+)?$/.test(raw.trim()) && raw.trim() === raw
         ? { value: Number(raw) }
@@ -904,7 +380,7 @@ export function parseStackConfig(
   stack: string,
   secretKeys: readonly string[] = [],
 ): DedupSettings {
-  const known = Object.keys(CONFIG_KEYS) as (keyof DedupSettings)[];
+  const known = Object.keys(KEYS) as KeyName[];
   const input: Record<string, unknown> = {};
   const problems: string[] = [];
 
@@ -929,7 +405,7 @@ export function parseStackConfig(
       problems.push(unknownKeyMessage(key, raw, known));
       continue;
     }
-    const { value, problem } = decode(key as keyof DedupSettings, raw);
+    const { value, problem } = decode(key as KeyName, raw);
     if (problem !== undefined) problems.push(problem);
     else input[key] = value;
   }

@@ -1,5 +1,5 @@
 import { v5 as uuidv5 } from "uuid";
-import type { ShredderConfigFormat } from "./config";
+import type { ShredderConfigFormat } from "./configKeys";
 
 /** Iglu URI prefix of the shredder's duplicate-storage config schemas. */
 export const STORAGE_SCHEMA =

@@ -6,14 +6,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ts from "typescript";
 import { parse as parseYaml } from "yaml";
 import {
-  CONFIG_KEYS,
   ConfigError,
-  DEFAULTS,
+  DEFAULT_CONSUMED_WRITE_PERCENT,
   DEFAULT_READ_CAPACITY,
   DEFAULT_WRITE_CAPACITY,
   DedupSettings,
   parseStackConfig,
 } from "../components/config";
+import { DEFAULTS, KEYS } from "../components/configKeys";
 
 const NS = "snowplow-dedup";
 const KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -924,29 +924,22 @@ describe("Pulumi.yaml", () => {
   });
 
   it("declares each key that has a default of its own, and names the others in a comment", () => {
-    const optional = [
-      "tableName",
-      "writeCapacity",
-      "readCapacity",
-      "policyName",
-      "expectedEventsPerRun",
-      "targetRunMinutes",
-      "kmsKeyArn",
-      "autoscaling",
-      "alarms",
-      "runSchedule",
-      "warmThroughput",
-    ];
-    const known = Object.keys(CONFIG_KEYS);
-    assert.deepEqual(
-      Object.keys(declared).sort(),
-      known.filter((k) => !optional.includes(k)).sort(),
-    );
+    assert.deepEqual(Object.keys(declared).sort(), Object.keys(DEFAULTS).sort());
     const comment = rawProject
       .split("\n")
       .filter((l) => l.startsWith("#"))
       .join(" ");
-    for (const key of optional) assert.match(comment, new RegExp(`\\b${key}\\b`), key);
+    for (const key of Object.keys(KEYS).filter((k) => !(k in DEFAULTS))) {
+      assert.match(comment, new RegExp(`\\b${key}\\b`), key);
+    }
+  });
+
+  it("gives each declared key the type of the program's key", () => {
+    const pulumiType = { boolean: "boolean", integer: "integer", list: "array", map: "object" };
+    for (const [key, decl] of Object.entries(declared)) {
+      const { kind } = KEYS[key as keyof typeof KEYS];
+      assert.equal(decl.type, pulumiType[kind as keyof typeof pulumiType] ?? kind, key);
+    }
   });
 
   it("gives every declared key a description and a type Pulumi's project schema allows", () => {
@@ -980,7 +973,7 @@ describe("the README's configuration table", () => {
   );
 
   it("lists every config key the program reads, and no other", () => {
-    assert.deepEqual([...rows.keys()].sort(), Object.keys(CONFIG_KEYS).sort());
+    assert.deepEqual([...rows.keys()].sort(), Object.keys(KEYS).sort());
   });
 
   it("gives each key the default that the program applies", () => {
@@ -993,7 +986,7 @@ describe("the README's configuration table", () => {
       const shown = typeof value === "string" ? value : JSON.stringify(value);
       assert.equal(rows.get(key), `\`${shown}\``, key);
     }
-    for (const key of Object.keys(CONFIG_KEYS).filter((k) => !(k in fixed))) {
+    for (const key of Object.keys(KEYS).filter((k) => !(k in fixed))) {
       assert.ok(
         ["none", "one per stack (1)", "`<tableName>-shredder`"].includes(rows.get(key)!),
         key,
@@ -1002,9 +995,9 @@ describe("the README's configuration table", () => {
   });
 });
 
-describe("the TSDoc of DuplicateStorageArgs", () => {
-  // The `@default` tag of each key, read from the source with TypeScript's own parser.
-  const file = path.join(__dirname, "..", "components", "config.ts");
+describe("the TSDoc of the config keys", () => {
+  // The `@default` tag of each key in `KEYS`, read from the source with TypeScript's own parser.
+  const file = path.join(__dirname, "..", "components", "configKeys.ts");
   const source = ts.createSourceFile(
     file,
     fs.readFileSync(file, "utf8"),
@@ -1013,9 +1006,13 @@ describe("the TSDoc of DuplicateStorageArgs", () => {
   );
   const tags = new Map<string, string | undefined>();
   const docs = new Map<string, string>();
+  const memberTags = new Map<string, string | undefined>();
   source.forEachChild((node) => {
-    if (!ts.isInterfaceDeclaration(node) || node.name.text !== "DuplicateStorageArgs") return;
-    for (const member of node.members) {
+    if (!ts.isVariableStatement(node)) return;
+    const [declaration] = node.declarationList.declarations;
+    if (!ts.isIdentifier(declaration.name) || declaration.name.text !== "KEYS") return;
+    const keys = declaration.initializer as ts.ObjectLiteralExpression;
+    for (const member of keys.properties) {
       const name = (member.name as ts.Identifier).text;
       const tag = ts.getJSDocTags(member).find((t) => t.tagName.text === "default");
       tags.set(name, typeof tag?.comment === "string" ? tag.comment : undefined);
@@ -1023,11 +1020,30 @@ describe("the TSDoc of DuplicateStorageArgs", () => {
         name,
         ts.getTextOfJSDocComment(ts.getJSDocCommentsAndTags(member)[0]?.comment) ?? "",
       );
+      // The members of a map-valued key: the object literal that `mapOf` is called with.
+      const visit = (node: ts.Node): void => {
+        if (
+          ts.isCallExpression(node) &&
+          ts.isIdentifier(node.expression) &&
+          node.expression.text === "mapOf"
+        ) {
+          for (const inner of (node.arguments[0] as ts.ObjectLiteralExpression).properties) {
+            const innerTag = ts.getJSDocTags(inner).find((t) => t.tagName.text === "default");
+            const comment = innerTag?.comment;
+            memberTags.set(
+              `${name}.${(inner.name as ts.Identifier).text}`,
+              typeof comment === "string" ? comment : undefined,
+            );
+          }
+        }
+        node.forEachChild(visit);
+      };
+      visit(member);
     }
   });
 
   it("documents every key, and no other", () => {
-    assert.deepEqual([...tags.keys()].sort(), Object.keys(CONFIG_KEYS).sort());
+    assert.deepEqual([...tags.keys()].sort(), Object.keys(KEYS).sort());
     for (const [key, doc] of docs) assert.ok(doc.length > 20, `${key} has a description`);
   });
 
@@ -1041,6 +1057,24 @@ describe("the TSDoc of DuplicateStorageArgs", () => {
       if (key in fixed) assert.equal(tag, JSON.stringify(fixed[key]), key);
       // Keys without a fixed default: none, or one derived from other keys or the stack.
       else assert.ok(tag !== undefined && /^none\b|^the |<\w+>/.test(tag), `${key}: ${tag}`);
+    }
+  });
+
+  it("gives each member of a map the default that the program applies", () => {
+    const members = new Map<string, { default?: unknown; optional: boolean }>();
+    for (const [name, k] of Object.entries(KEYS)) {
+      const inner = (k as { members?: Record<string, { default?: unknown; optional: boolean }> })
+        .members;
+      for (const [member, m] of Object.entries(inner ?? {})) members.set(`${name}.${member}`, m);
+    }
+    assert.deepEqual([...memberTags.keys()].sort(), [...members.keys()].sort());
+    for (const [path, tag] of memberTags) {
+      const member = members.get(path)!;
+      if (path === "alarms.consumedWritePercent") {
+        // Only a provisioned table gets it, so resolveSettings applies it.
+        assert.equal(tag, String(DEFAULT_CONSUMED_WRITE_PERCENT));
+      } else if ("default" in member) assert.equal(tag, JSON.stringify(member.default), path);
+      else assert.equal(tag, undefined, path);
     }
   });
 });
