@@ -976,6 +976,24 @@ describe("the README's configuration table", () => {
     assert.deepEqual([...rows.keys()].sort(), Object.keys(KEYS).sort());
   });
 
+  it("states each numeric key's bounds and each choice of a key with a fixed set", () => {
+    const cells = new Map(
+      [...section.matchAll(/^\| `(\w+)` +\| [^|]+ +\| ([^|]+?) +\|/gm)].map(
+        (m) => [m[1], m[2]] as const,
+      ),
+    );
+    for (const [key, { allowed }] of Object.entries(KEYS)) {
+      const range = /from (\d+) to (\d+)$/.exec(allowed);
+      const least = /of at least (\d+)$/.exec(allowed);
+      const choices = /^one of (.+)$/.exec(allowed);
+      if (range) assert.match(cells.get(key)!, new RegExp(`\\b${range[1]}–${range[2]}\\b`), key);
+      if (least) assert.match(cells.get(key)!, new RegExp(`at least ${least[1]}\\b`), key);
+      for (const choice of choices ? choices[1].split(", ") : []) {
+        assert.ok(cells.get(key)!.includes(`\`${choice}\``), `${key}: ${choice}`);
+      }
+    }
+  });
+
   it("gives each key the default that the program applies", () => {
     const fixed: Record<string, unknown> = {
       ...DEFAULTS,
