@@ -33,8 +33,6 @@ export const DEFAULT_REGION = "eu-west-1";
 /** The key and value by which Pulumi's wire format marks a secret. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
-/** The SDK's exit code after it has printed an error that the user can act on. */
-export const EXIT_AFTER_MESSAGE = 32;
 
 type Props = Record<string, any>;
 

@@ -1,17 +1,11 @@
 /**
- * The one place where tests run the whole program: through the SDK's own entry point against the
- * recording engine (scripts/recordingEngine.ts), as `npm run plan` does. A run is remembered by
- * its config and stack, since the same inputs always declare the same resources.
+ * What tests share: the project's paths and stacks, stack config in the engine's form, and the
+ * program run through the SDK's own entry point against the recording engine
+ * (scripts/recordingEngine.ts), as `npm run plan` does, remembered by its config and stack.
  */
-import {
-  DEFAULT_REGION,
-  EXIT_AFTER_MESSAGE,
-  PROJECT,
-  Run,
-  runProgram as runOnce,
-} from "../scripts/recordingEngine";
+import { DEFAULT_REGION, PROJECT, Run, runProgram as runOnce } from "../scripts/recordingEngine";
 
-export { ACCOUNT, DEFAULT_REGION, EXIT_AFTER_MESSAGE, PROJECT } from "../scripts/recordingEngine";
+export { ACCOUNT, DEFAULT_REGION, PROJECT } from "../scripts/recordingEngine";
 export type { Declared, Run } from "../scripts/recordingEngine";
 export { ROOT, committedStacks, loadStackConfig } from "../scripts/stackConfig";
 
@@ -43,11 +37,6 @@ export async function runProgram(config: Record<string, string>, stack = "dev"):
   return run;
 }
 
-/** Whether a run stopped with the program's own message, as the SDK does for a RunError. */
-export function stoppedWithMessage(run: Run): boolean {
-  return run.exitCode === EXIT_AFTER_MESSAGE && run.error !== "";
-}
-
 /** A stack output, and whether the engine received it as a secret. */
 export function output<T = unknown>(
   run: Run,
@@ -66,9 +55,4 @@ export function projectConfig(values: Record<string, string>): Record<string, st
     "aws:region": DEFAULT_REGION,
     ...Object.fromEntries(Object.entries(values).map(([k, v]) => [`${PROJECT}:${k}`, v])),
   };
-}
-
-/** The AWS resources that a run declared, by type and name. */
-export function declaredAws(run: Run): string[] {
-  return run.resources.filter((r) => r.type.startsWith("aws:")).map((r) => `${r.type}::${r.name}`);
 }
