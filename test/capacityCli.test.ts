@@ -3,14 +3,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { report } from "../scripts/capacity";
 
-const README = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+const GUIDE = fs.readFileSync(path.join(__dirname, "..", "docs", "production.md"), "utf8");
 
 describe("npm run capacity", () => {
-  it("prints what the README shows for the production example", () => {
+  it("prints what the production guide shows for the production example", () => {
     const block = /```console\n\$ npm run -s capacity -- (.*) \\\n {4}(.*)\n([\s\S]*?)\n```/.exec(
-      README,
+      GUIDE,
     );
-    assert.ok(block, "the README shows a capacity run");
+    assert.ok(block, "docs/production.md shows a capacity run");
     const argv = `${block[1]} ${block[2]}`.split(/\s+/);
     const { ok, lines } = report(argv);
     assert.ok(ok);

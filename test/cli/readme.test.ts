@@ -1,7 +1,7 @@
 /**
- * The README's commands, as written, run with the real Pulumi CLI and the stand-in AWS provider
- * (see pulumiCli.ts): the first run, every other `pulumi config set` line, and the adoption of a
- * table made by hand.
+ * The commands of the README and the user guides in docs/, as written, run with the real Pulumi
+ * CLI and the stand-in AWS provider (see pulumiCli.ts): the first run, every other
+ * `pulumi config set` line, and the adoption of a table made by hand.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -10,6 +10,14 @@ import * as path from "node:path";
 import { PreviewStep, ROOT, Workspace, urnName } from "./pulumiCli";
 
 const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+/** The README and the user guides, which give `pulumi config set` lines too. */
+const USER_DOCS = [
+  README,
+  ...fs
+    .readdirSync(path.join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => fs.readFileSync(path.join(ROOT, "docs", f), "utf8")),
+].join("\n");
 
 /** The text of the README section under `heading`, up to the next heading of its level. */
 function section(heading: string): string {
@@ -102,10 +110,10 @@ describe("the README, run with the real Pulumi CLI", function () {
 
   it("sets what every other `pulumi config set` line says, and the program reads it", () => {
     const firstRun = section("## First run");
-    const adopting = section("### Adopting a table made by hand");
+    const adopting = section("## Adopting a table made by hand");
     const lines = [
       ...new Set(
-        [...README.matchAll(/^\s*(pulumi config set .+)$/gm)]
+        [...USER_DOCS.matchAll(/^\s*(pulumi config set .+)$/gm)]
           .map((m) => m[1].trim())
           .filter((l) => !firstRun.includes(l) && !adopting.includes(l)),
       ),
@@ -183,7 +191,7 @@ describe("the README, run with the real Pulumi CLI", function () {
         arn: "arn:aws:dynamodb:eu-west-1:123456789012:table/snowplow-deduplication",
       });
       const [first, second] = [
-        ...section("### Adopting a table made by hand").matchAll(/```sh\n([\s\S]*?)```/g),
+        ...section("## Adopting a table made by hand").matchAll(/```sh\n([\s\S]*?)```/g),
       ].map((m) => shLines(m[0]));
       for (const line of first) runLine(ws, line);
 
