@@ -1,6 +1,18 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import pulumi from "@pulumi/eslint-plugin";
 import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
+
+// The program's files that import a Pulumi SDK, so that an Output can reach them: only these need
+// the rules that take type information, and the slower parse that gives it. The pure modules do
+// not import one, so they cannot hold an Output.
+const declaring = [
+  "index.ts",
+  ...fs.readdirSync(path.join(import.meta.dirname, "components")).map((f) => `components/${f}`),
+].filter((file) =>
+  /from "@pulumi\//.test(fs.readFileSync(path.join(import.meta.dirname, file), "utf8")),
+);
 
 export default tseslint.config(
   { ignores: ["node_modules/", "bin/", "coverage/"] },
@@ -15,10 +27,8 @@ export default tseslint.config(
     },
   },
   {
-    // Only the program declares resources, so only its files need the rules that take type
-    // information (and the slower parse that gives it): they catch an Output inside a plain
-    // template literal.
-    files: ["index.ts", "components/**/*.ts"],
+    // They catch an Output inside a plain template literal.
+    files: declaring,
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
