@@ -1013,6 +1013,35 @@ describe("the README's configuration table", () => {
   });
 });
 
+describe("the user documents", () => {
+  const docs = [
+    "README.md",
+    ...fs.readdirSync(path.join(__dirname, "..", "docs")).map((f) => `docs/${f}`),
+  ]
+    .map((f) => fs.readFileSync(path.join(__dirname, "..", f), "utf8"))
+    .join("\n")
+    .replace(/\s+/g, " ");
+
+  it("give each map member's default as the program applies it", () => {
+    const defaults: [string, unknown][] = [
+      ["alarms.consumedWritePercent", DEFAULT_CONSUMED_WRITE_PERCENT],
+    ];
+    for (const [name, k] of Object.entries(KEYS)) {
+      const members = (k as { members?: Record<string, { default?: unknown }> }).members ?? {};
+      for (const [member, m] of Object.entries(members)) {
+        if ("default" in m) defaults.push([`${name}.${member}`, m.default]);
+      }
+    }
+    assert.equal(defaults.length, 4);
+    for (const [member, value] of defaults) {
+      const name = member.split(".")[1];
+      // Said in the same sentence: `leadMinutes` (default 10), `targetUtilization` percent
+      // (20–90, default 70).
+      assert.match(docs, new RegExp(`\`${name}\`[^.]{0,40}\\bdefault ${value}\\b`), member);
+    }
+  });
+});
+
 describe("the TSDoc of the config keys", () => {
   // The `@default` tag of each key in `KEYS`, read from the source with TypeScript's own parser.
   const file = path.join(__dirname, "..", "components", "configKeys.ts");
