@@ -15,7 +15,7 @@ import {
   storageId,
   toBase64,
 } from "./shredderConfig";
-import { shredderPolicyDocument } from "./shredderPolicy";
+import { dynamodbViaService, shredderPolicyDocument } from "./shredderPolicy";
 import { CapacityPlan, planCapacity } from "./capacityPlanning";
 import { neededWriteRate } from "./throughputModel";
 
@@ -134,7 +134,9 @@ export class DuplicateStorage extends pulumi.ComponentResource {
             settings.kmsKeyArn
               ? {
                   keyArn: settings.kmsKeyArn,
-                  viaService: pulumi.interpolate`dynamodb.${region}.${dnsSuffix}`,
+                  viaService: pulumi
+                    .all([region, dnsSuffix])
+                    .apply(([r, suffix]) => dynamodbViaService(r, suffix)),
                 }
               : undefined,
           ),

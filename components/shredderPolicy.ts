@@ -48,6 +48,11 @@ export interface TableKey {
   readonly viaService: pulumi.Input<string>;
 }
 
+/** The value of `kms:ViaService` for DynamoDB in a region of a partition with this DNS suffix. */
+export function dynamodbViaService(region: string, dnsSuffix: string): string {
+  return `dynamodb.${region}.${dnsSuffix}`;
+}
+
 /** The actions the shredder's policy allows on the table. */
 export function shredderActions(allowTableManagement: boolean): string[] {
   return [...SHREDDER_ACTIONS, ...(allowTableManagement ? TABLE_MANAGEMENT_ACTIONS : [])];

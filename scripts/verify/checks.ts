@@ -25,7 +25,11 @@ import { parse as parseArn } from "@aws-sdk/util-arn-parser";
 import { partition as awsPartition } from "@aws-sdk/util-endpoints";
 import type { DedupSettings } from "../../components/config";
 import { TABLE_KEY, TTL_ATTRIBUTE } from "../../components/duplicateStorage";
-import { SHREDDER_ACTIONS, TABLE_KEY_ACTIONS } from "../../components/shredderPolicy";
+import {
+  SHREDDER_ACTIONS,
+  TABLE_KEY_ACTIONS,
+  dynamodbViaService,
+} from "../../components/shredderPolicy";
 
 /** One check's verdict and why. */
 export interface Verdict {
@@ -234,7 +238,7 @@ async function principalVerdicts(target: Target, iam: IAMClient): Promise<Verdic
     ];
   }
   const region = parseArn(target.tableArn).region;
-  const viaService = `dynamodb.${region}.${awsPartition(region).dnsSuffix}`;
+  const viaService = dynamodbViaService(region, awsPartition(region).dnsSuffix);
   const verdicts: Verdict[] = [];
   for (const p of principals) {
     const check = `${p.kind} ${p.name} (${p.source}) may call what the shredder calls`;
