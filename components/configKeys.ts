@@ -236,7 +236,7 @@ const tagMap = key("map", "a map of tag keys to string values", (m, path) =>
 );
 
 const TIME_OF_DAY = 'a time of day "HH:MM" in UTC, from 00:00 to 23:59';
-const CAPACITY = () => numeric(1, MAX_CAPACITY, true);
+const CAPACITY = numeric(1, MAX_CAPACITY, true);
 
 /**
  * The config keys. Each is a stack config key of the same name in the `snowplow-dedup` namespace
@@ -261,13 +261,13 @@ export const KEYS = {
    * Not allowed with `billingMode: PAY_PER_REQUEST`.
    * @default 100
    */
-  writeCapacity: optional(CAPACITY()),
+  writeCapacity: optional(CAPACITY),
   /**
    * Provisioned read capacity units, 1 to 40000. The shredder reads no items.
    * Not allowed with `billingMode: PAY_PER_REQUEST`.
    * @default 5
    */
-  readCapacity: optional(CAPACITY()),
+  readCapacity: optional(CAPACITY),
   /**
    * Also allow CreateTable and UpdateTimeToLive, which only a shredder up to 0.13 calls, to
    * create a missing table. Never DeleteTable, which no shredder calls.
@@ -336,7 +336,7 @@ export const KEYS = {
   autoscaling: optional(
     mapOf({
       /** Ceiling of the write units, 1 to 40000; not below `writeCapacity`, which is the floor. */
-      maxWriteCapacity: CAPACITY(),
+      maxWriteCapacity: CAPACITY,
       /**
        * Share of provisioned writes, in percent (20 to 90), that target tracking keeps in use.
        * @default 70

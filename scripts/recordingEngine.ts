@@ -256,7 +256,7 @@ class RecordingEngine {
 }
 
 /** Where program runs keep Node's compile cache, unless `NODE_COMPILE_CACHE` names a place. */
-export const COMPILE_CACHE = path.join(ROOT, "node_modules", ".cache", "node-compile");
+const COMPILE_CACHE = path.join(ROOT, "node_modules", ".cache", "node-compile");
 
 /**
  * Runs `index.ts` (or the program in `dir`) as the stack `stack`, with `config` mapping full keys
@@ -282,17 +282,14 @@ export async function runProgram(
     ...["--root-directory", dir, "--stack", stack, "--pwd", dir, "--dry-run"],
     ...["--parallel", "4", "."],
   ];
-  // The program's child writes no V8 coverage: reading the coverage of the whole SDK and AWS
-  // provider that it loads would cost `npm test` seconds a run.
-  const { NODE_V8_COVERAGE: _coverage, ...parentEnv } = process.env;
   const env = {
-    ...parentEnv,
+    ...process.env,
     PULUMI_CONFIG: JSON.stringify(engineConfig),
     PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(options.secretKeys ?? []),
     PULUMI_NODEJS_TYPESCRIPT: "true",
     // Node keeps the compiled code of the SDK and the provider that each run loads, keyed by
     // their source, so that a run does not compile them again (about half a second a run).
-    NODE_COMPILE_CACHE: parentEnv.NODE_COMPILE_CACHE ?? COMPILE_CACHE,
+    NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? COMPILE_CACHE,
   };
   try {
     const { code, stderr } = await new Promise<{ code: number; stderr: string }>(

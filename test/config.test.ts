@@ -14,6 +14,7 @@ import {
   parseStackConfig,
 } from "../components/config";
 import { DEFAULTS, KEYS } from "../components/configKeys";
+import { USER_DOCUMENTS } from "./harness";
 
 const NS = "snowplow-dedup";
 const KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -1014,11 +1015,7 @@ describe("the README's configuration table", () => {
 });
 
 describe("the user documents", () => {
-  const docs = [
-    "README.md",
-    ...fs.readdirSync(path.join(__dirname, "..", "docs")).map((f) => `docs/${f}`),
-  ]
-    .map((f) => fs.readFileSync(path.join(__dirname, "..", f), "utf8"))
+  const docs = USER_DOCUMENTS.map((f) => fs.readFileSync(path.join(__dirname, "..", f), "utf8"))
     .join("\n")
     .replace(/\s+/g, " ");
 

@@ -2,14 +2,10 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import GithubSlugger from "github-slugger";
-import { ROOT } from "./harness";
+import { ROOT, USER_DOCUMENTS } from "./harness";
 
-/** The user's README and guides, and the maintainer's CONTRIBUTING.md, relative to the root. */
-const DOCS = [
-  "README.md",
-  "CONTRIBUTING.md",
-  ...fs.readdirSync(path.join(ROOT, "docs")).map((f) => path.join("docs", f)),
-];
+/** The user's documents and the maintainer's CONTRIBUTING.md, relative to the root. */
+const DOCS = [...USER_DOCUMENTS, "CONTRIBUTING.md"];
 const read = (doc: string) => fs.readFileSync(path.join(ROOT, doc), "utf8");
 /** A document without its code blocks, where `#` lines and brackets are not Markdown. */
 const withoutCode = (text: string) => text.replace(/```[\s\S]*?```/g, "");
@@ -51,7 +47,7 @@ describe("the documents", () => {
   });
 
   it("keep every line of the README and the guides, tables included, within 100 columns", () => {
-    for (const doc of DOCS.filter((d) => d !== "CONTRIBUTING.md")) {
+    for (const doc of USER_DOCUMENTS) {
       read(doc)
         .split("\n")
         .forEach((line, i) => assert.ok([...line].length <= 100, `${doc}:${i + 1}`));

@@ -3,7 +3,10 @@
  * program run through the SDK's own entry point against the recording engine
  * (scripts/recordingEngine.ts), as `npm run plan` does, remembered by its config and stack.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { DEFAULT_REGION, PROJECT, Run, runProgram as runOnce } from "../scripts/recordingEngine";
+import { ROOT } from "../scripts/stackConfig";
 
 export { ACCOUNT, DEFAULT_REGION, PROJECT } from "../scripts/recordingEngine";
 export type { Declared, Run } from "../scripts/recordingEngine";
@@ -14,6 +17,15 @@ export { ROOT, committedStacks, loadStackConfig } from "../scripts/stackConfig";
  * Pulumi runtime lets pass (test/program.test.ts).
  */
 export const DELIBERATE_TYPE_ERROR = 'const capacity: number = "100" as string;\nvoid capacity;\n';
+
+/** The user's documents, relative to the root: the README and the guides in docs/. */
+export const USER_DOCUMENTS = [
+  "README.md",
+  ...fs
+    .readdirSync(path.join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 
 const runs = new Map<string, Promise<Run>>();
 

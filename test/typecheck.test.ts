@@ -17,13 +17,15 @@ function parsed(config: string): ts.ParsedCommandLine {
   return result;
 }
 
-/** Type errors that a compile with these options reports for one small file. */
-function typeErrors(options: ts.CompilerOptions, source = DELIBERATE_TYPE_ERROR): string[] {
+/** Type errors that a compile with these options reports for the deliberate type error. */
+function typeErrors(options: ts.CompilerOptions): string[] {
   const file = path.join(ROOT, "components", "__deliberate_type_error__.ts");
   const host = ts.createCompilerHost(options);
   const read = host.getSourceFile.bind(host);
   host.getSourceFile = (name, version, ...rest) =>
-    name === file ? ts.createSourceFile(name, source, version) : read(name, version, ...rest);
+    name === file
+      ? ts.createSourceFile(name, DELIBERATE_TYPE_ERROR, version)
+      : read(name, version, ...rest);
   const program = ts.createProgram([file], { ...options, noEmit: true, types: [] }, host);
   return ts
     .getPreEmitDiagnostics(program)

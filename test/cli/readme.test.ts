@@ -7,17 +7,12 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { USER_DOCUMENTS } from "../harness";
 import { PreviewStep, ROOT, Workspace, urnName } from "./pulumiCli";
 
 const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
 /** The README and the user guides, which give `pulumi config set` lines too. */
-const USER_DOCS = [
-  README,
-  ...fs
-    .readdirSync(path.join(ROOT, "docs"))
-    .filter((f) => f.endsWith(".md"))
-    .map((f) => fs.readFileSync(path.join(ROOT, "docs", f), "utf8")),
-].join("\n");
+const USER_DOCS = USER_DOCUMENTS.map((f) => fs.readFileSync(path.join(ROOT, f), "utf8")).join("\n");
 
 /** The text of the README section under `heading`, up to the next heading of its level. */
 function section(heading: string): string {
