@@ -9,7 +9,12 @@ import tseslint from "typescript-eslint";
 // not import one, so they cannot hold an Output.
 const declaring = [
   "index.ts",
-  ...fs.readdirSync(path.join(import.meta.dirname, "components")).map((f) => `components/${f}`),
+  ...["duplicate-storage", "stack"].flatMap((dir) =>
+    fs
+      .readdirSync(path.join(import.meta.dirname, dir), { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => `${dir}/${f}`),
+  ),
 ].filter((file) =>
   /from "@pulumi\//.test(fs.readFileSync(path.join(import.meta.dirname, file), "utf8")),
 );
@@ -40,12 +45,12 @@ export default tseslint.config(
   },
   {
     // Recorded inputs and the SDK's gRPC handlers are untyped.
-    files: ["test/**/*.ts", "scripts/recordingEngine.ts"],
+    files: ["test/**/*.ts", "tools/recordingEngine.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
   {
     // Plain CommonJS on purpose: it loads ts-node itself, the way the Pulumi runtime does.
-    files: ["scripts/**/*.js"],
+    files: ["tools/**/*.js"],
     languageOptions: { sourceType: "commonjs" },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },

@@ -1,16 +1,17 @@
+// The stack program: this project's stack config, decoded into the component's arguments.
 import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig } from "./components/config";
-import { DuplicateStorage } from "./components/duplicateStorage";
+import { DuplicateStorage } from "snowplow-duplicate-storage";
+import { readStackConfig } from "./stack/config";
 
 // The language host names the keys set with --secret in PULUMI_CONFIG_SECRET_KEYS.
 const secretKeys: string[] = JSON.parse(process.env.PULUMI_CONFIG_SECRET_KEYS || "[]");
-const settings = parseStackConfig(
+const { args } = readStackConfig(
   pulumi.runtime.allConfig(),
   pulumi.getProject(),
   pulumi.getStack(),
   secretKeys,
 );
-const storage = new DuplicateStorage("snowplow-dedup", settings);
+const storage = new DuplicateStorage("snowplow-dedup", args);
 
 // The stack outputs: those that the config asks for, since the CLI warns about every exported
 // value that is undefined.

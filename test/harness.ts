@@ -1,16 +1,17 @@
 /**
  * What tests share: the project's paths and stacks, stack config in the engine's form, and the
  * program run through the SDK's own entry point against the recording engine
- * (scripts/recordingEngine.ts), as `npm run plan` does, remembered by its config and stack.
+ * (tools/recordingEngine.ts), as `npm run plan` does, remembered by its config and stack.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_REGION, PROJECT, Run, runProgram as runOnce } from "../scripts/recordingEngine";
-import { ROOT } from "../scripts/stackConfig";
+import { parseDocument } from "yaml";
+import { DEFAULT_REGION, PROJECT, Run, runProgram as runOnce } from "../tools/recordingEngine";
+import { ROOT } from "../stack/files";
 
-export { ACCOUNT, DEFAULT_REGION, PROJECT } from "../scripts/recordingEngine";
-export type { Declared, Run } from "../scripts/recordingEngine";
-export { ROOT, committedStacks, loadStackConfig } from "../scripts/stackConfig";
+export { ACCOUNT, DEFAULT_REGION, PROJECT } from "../tools/recordingEngine";
+export type { Declared, Run } from "../tools/recordingEngine";
+export { ROOT, committedStacks, loadStackConfig } from "../stack/files";
 
 /**
  * A line with a type error, which `npm run typecheck` reports (test/typecheck.test.ts) and the
@@ -59,6 +60,21 @@ export function output<T = unknown>(
     return { value: (v as { secret: T }).secret, secret: true };
   }
   return { value: v as T | undefined, secret: false };
+}
+
+/**
+ * Edits a stack file as YAML, as `pulumi config set` does, keeping its comments and every other
+ * line (such as an `encryptionsalt`): each short key is set in this project's namespace, and a
+ * full key (`aws:region`) as it is; `undefined` removes the key.
+ */
+export function editStackFile(file: string, values: Record<string, unknown>): void {
+  const doc = parseDocument(fs.readFileSync(file, "utf8"));
+  for (const [key, value] of Object.entries(values)) {
+    const full = key.includes(":") ? key : `${PROJECT}:${key}`;
+    if (value === undefined) doc.deleteIn(["config", full]);
+    else doc.setIn(["config", full], value);
+  }
+  fs.writeFileSync(file, doc.toString());
 }
 
 /** A stack's config from this project's short keys, in aws:region eu-west-1 as the first run sets. */

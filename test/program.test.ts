@@ -3,9 +3,16 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { planJson, planOf, planPath, planStack, planText } from "../scripts/plan";
-import { Run, runProgram } from "../scripts/recordingEngine";
-import { ACCOUNT, committedStacks, DELIBERATE_TYPE_ERROR, loadStackConfig, ROOT } from "./harness";
+import { planJson, planOf, planPath, planStack, planText } from "../commands/plan";
+import { Run, runProgram } from "../tools/recordingEngine";
+import {
+  ACCOUNT,
+  committedStacks,
+  DELIBERATE_TYPE_ERROR,
+  editStackFile,
+  loadStackConfig,
+  ROOT,
+} from "./harness";
 
 /**
  * A copy of the project in a temporary folder: its stack files, and with `program` also the
@@ -14,7 +21,7 @@ import { ACCOUNT, committedStacks, DELIBERATE_TYPE_ERROR, loadStackConfig, ROOT 
 function scratchProject(edit: (dir: string) => void, program = false): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
   const files = ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"];
-  if (program) files.push("index.ts", "components", "package.json", "tsconfig.json");
+  if (program) files.push("index.ts", "stack", "package.json", "tsconfig.json");
   for (const f of files) fs.cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
   if (program) fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
   edit(dir);
@@ -98,18 +105,17 @@ describe("the offline plan", () => {
     // the region read by the program itself, no stack trace, and no plan. (That nothing gets
     // created is shown with the real CLI in test/cli/stacks.test.ts.)
     const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-    const dir = scratchProject((d) => {
-      const file = path.join(d, "Pulumi.dev.yaml");
-      const text = fs.readFileSync(file, "utf8").replace(/^ {2}aws:region: .*\n/m, "");
-      fs.writeFileSync(
-        file,
-        `${text}  snowplow-dedup:writeCapcity: 100\n  snowplow-dedup:kmsKeyArn: ${KEY}\n`,
-      );
-    });
+    const dir = scratchProject((d) =>
+      editStackFile(path.join(d, "Pulumi.dev.yaml"), {
+        "aws:region": undefined,
+        writeCapcity: 100,
+        kmsKeyArn: KEY,
+      }),
+    );
     try {
       const result = spawnSync(
         process.execPath,
-        ["-r", "ts-node/register/transpile-only", "scripts/plan.ts", "dev", "--dir", dir],
+        ["-r", "ts-node/register/transpile-only", "commands/plan.ts", "dev", "--dir", dir],
         { cwd: ROOT, encoding: "utf8" },
       );
       assert.equal(result.status, 1, result.stderr);
@@ -138,20 +144,15 @@ describe("a changed copy of the project, through the program's own entry point",
     dir = scratchProject((d) => {
       const index = path.join(d, "index.ts");
       fs.writeFileSync(index, DELIBERATE_TYPE_ERROR + fs.readFileSync(index, "utf8"));
-      const stackFile = path.join(d, "Pulumi.dev.yaml");
-      const text = fs
-        .readFileSync(stackFile, "utf8")
-        .replace(/writeCapacity: \d+/, "writeCapacity: 321");
-      const extra = {
+      editStackFile(path.join(d, "Pulumi.dev.yaml"), {
+        writeCapacity: 321,
         tableName: "dedup",
-        createShredderUser: "true",
-        expectedEventsPerRun: "3600",
-        targetRunMinutes: "60",
-        attachToUsers: "[alice]",
-        attachToGroups: "[data]",
-      };
-      const lines = Object.entries(extra).map(([k, v]) => `  snowplow-dedup:${k}: ${v}\n`);
-      fs.writeFileSync(stackFile, text + lines.join(""));
+        createShredderUser: true,
+        expectedEventsPerRun: 3600,
+        targetRunMinutes: 60,
+        attachToUsers: ["alice"],
+        attachToGroups: ["data"],
+      });
     }, true);
     run = runProgram(loadStackConfig("dev", dir), "dev", { dir });
   });

@@ -116,7 +116,7 @@ describe("GitHub workflows", () => {
   });
 
   it("run Node 22 and the Pulumi CLI that the tests build", () => {
-    const goMod = read(path.join(ROOT, "scripts", "pulumi-cli", "go.mod"));
+    const goMod = read(path.join(ROOT, "tools", "pulumi-cli", "go.mod"));
     const cli = /github\.com\/pulumi\/pulumi\/pkg\/v3 v(\S+)/.exec(goMod)![1];
     for (const file of [...workflowFiles.map((f) => path.join(WORKFLOWS, f)), ...actionFiles]) {
       for (const m of read(file).matchAll(/node-version: (\S+)/g)) assert.equal(m[1], "22", file);
@@ -129,7 +129,7 @@ describe("GitHub workflows", () => {
   it("give ci.yml the Go that the real-CLI tier builds with, since CI must not skip it", () => {
     const steps = workflow("ci.yml").jobs.test.steps as { uses?: string; with?: any }[];
     const go = steps.find((s) => s.uses?.startsWith("actions/setup-go@"));
-    assert.equal(go?.with["go-version-file"], "scripts/pulumi-cli/go.mod");
+    assert.equal(go?.with["go-version-file"], "tools/pulumi-cli/go.mod");
   });
 
   it("run the README's test commands in ci.yml on every push and pull request", () => {
@@ -172,9 +172,9 @@ describe("GitHub workflows", () => {
   });
 });
 
-describe("scripts/ci/check-backend.sh", () => {
+describe(".github/actions/pulumi-setup/check-backend.sh", () => {
   const check = (env: Record<string, string>) =>
-    spawnSync("bash", [path.join(ROOT, "scripts", "ci", "check-backend.sh")], {
+    spawnSync("bash", [path.join(ROOT, ".github", "actions", "pulumi-setup", "check-backend.sh")], {
       env: { PATH: process.env.PATH ?? "", ...env },
       encoding: "utf8",
     });

@@ -1,5 +1,5 @@
 /**
- * The real Pulumi CLI, built from Pulumi's Go modules by scripts/pulumi-cli/build.sh, run against a
+ * The real Pulumi CLI, built from Pulumi's Go modules by tools/pulumi-cli/build.sh, run against a
  * copy of this project in a temporary folder with a file:// backend and a passphrase.
  *
  * The CLI runs the program through two stand-ins from the same build, because their real
@@ -13,7 +13,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ROOT } from "../../scripts/stackConfig";
+import { ROOT } from "../../stack/files";
 
 export { ROOT };
 
@@ -27,7 +27,14 @@ function cliDir(): string {
 }
 
 /** The project files that `pulumi` needs, as a user's checkout has them. */
-const PROJECT_FILES = ["Pulumi.yaml", "index.ts", "components", "package.json", "tsconfig.json"];
+const PROJECT_FILES = [
+  "Pulumi.yaml",
+  "index.ts",
+  "stack",
+  "duplicate-storage",
+  "package.json",
+  "tsconfig.json",
+];
 
 export interface Result {
   readonly code: number;

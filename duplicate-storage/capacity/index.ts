@@ -1,0 +1,3 @@
+/** The capacity and cost model: how a table serves a run, and what the setups cost. Pure. */
+export * from "./throughputModel";
+export * from "./capacityPlanning";

@@ -1,0 +1,4 @@
+/** What the shredder does with the table: its item, its policy and its config. Pure. */
+export * from "./table";
+export * from "./policy";
+export * from "./storageConfig";

@@ -1,0 +1,18 @@
+/**
+ * snowplow-duplicate-storage: the DynamoDB table and least-privilege IAM policy that the Snowplow
+ * shredder's cross-batch de-duplication needs, as a Pulumi component. Loading this entry point
+ * loads the AWS provider; the pure parts can be imported on their own from
+ * `snowplow-duplicate-storage/contract`, `/capacity` and `/args`.
+ */
+export {
+  AlarmArgs,
+  AutoscalingArgs,
+  DUPLICATE_STORAGE_TYPE,
+  DuplicateStorage,
+  DuplicateStorageArgs,
+  DuplicateStorageResources,
+  PolicyAttachment,
+  RunScheduleArgs,
+} from "./component/duplicateStorage";
+export { BillingMode } from "./args";
+export { ShredderConfigFormat } from "./contract";

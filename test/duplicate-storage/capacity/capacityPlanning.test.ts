@@ -1,0 +1,200 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  PlanInput,
+  capacityOptions,
+  onDemandMonthlyUsd,
+  planCapacity,
+  provisionedMonthlyUsd,
+  recommend,
+  scheduledMonthlyUsd,
+  TableModel,
+  simulateRun,
+} from "snowplow-duplicate-storage/capacity";
+
+/** The table that a recommended option's config declares, as the model sees it. */
+function tableOf(config: Readonly<Record<string, unknown>>, peak: number): TableModel {
+  if (config.billingMode === "PAY_PER_REQUEST") {
+    return { billingMode: "PAY_PER_REQUEST", warmThroughput: config.warmThroughput as number };
+  }
+  const autoscaling = config.autoscaling as { maxWriteCapacity: number } | undefined;
+  return {
+    billingMode: "PROVISIONED",
+    writeCapacity: config.writeCapacity as number,
+    ...(autoscaling
+      ? {
+          autoscaling: { maxWriteCapacity: autoscaling.maxWriteCapacity, targetUtilization: 70 },
+          scheduledWriteCapacity: config.runSchedule ? peak : undefined,
+        }
+      : {}),
+  };
+}
+
+/** What a recommendation falls back on: the program's defaults, as the README gives them. */
+const FALLBACK = { writeCapacity: 100, leadMinutes: 10, targetUtilization: 70 };
+
+describe("capacity planning", () => {
+  it("prices 100 write and 5 read units near Snowplow's USD 50 a month", () => {
+    // (100 × 0.00065 + 5 × 0.00013) USD an hour × 730 hours = 0.06565 × 730 = 47.9245.
+    assert.equal(provisionedMonthlyUsd(100, 5), 47.92);
+  });
+
+  it("prices on-demand writes per million events", () => {
+    // 1 million events once a day, 365 / 12 = 30.4167 days, at USD 0.625 a million: 19.0104.
+    assert.equal(onDemandMonthlyUsd(1_000_000, 1), 19.01);
+  });
+
+  it("prices scheduled scaling by the hours a table is raised", () => {
+    // Raised 10 + 30 + 10 + 15 (scale-in) = 65 minutes a run, 4 runs: 4.3333 h at 5,556 units,
+    // 19.6667 h at 500: 24,076 + 9,833.3 = 33,909.3 unit-hours a day × 30.4167 days × 0.00065
+    // = 670.42, plus 5 read units × 0.00013 × 730 = 0.4745: 670.89.
+    assert.equal(
+      scheduledMonthlyUsd({
+        floor: 500,
+        raisedCapacity: 5556,
+        readCapacity: 5,
+        runsPerDay: 4,
+        runMinutes: 30,
+        leadMinutes: 10,
+      }),
+      670.89,
+    );
+  });
+
+  const oldProd: PlanInput = {
+    expectedEventsPerRun: 10_000_000,
+    targetRunMinutes: 30,
+    // 10,000,000 events / 1,800 s = 5,555.6 a second, rounded up.
+    writeRate: 5556,
+    fallback: FALLBACK,
+    runsPerDay: 4,
+    readCapacity: 5,
+    table: {
+      billingMode: "PROVISIONED",
+      writeCapacity: 500,
+      autoscaling: { maxWriteCapacity: 6000, targetUtilization: 70 },
+    },
+  };
+
+  describe("the old production example", () => {
+    const plan = planCapacity(oldProd);
+
+    it("is reported as throttling for 14 of 30 minutes", () => {
+      assert.equal(plan.run.throttledMinutes, 14);
+      assert.match(
+        plan.warning ?? "",
+        /^Writes would be throttled in 14 of the 30 minutes of each run/,
+      );
+    });
+
+    it("lists each setup that serves it, with its cost", () => {
+      const cost = Object.fromEntries(plan.options.map((o) => [o.name, o.monthlyUsd]));
+      // Provisioned at 5,556: (5,556 × 0.00065 + 5 × 0.00013) × 730 = 2,636.80.
+      // Scheduled: 670.89, as above. On demand: 40 million events a day × 30.4167 days ×
+      // 0.625 a million = 760.42, with or without warm throughput.
+      assert.deepEqual(cost, {
+        provisioned: 2636.8,
+        scheduled: 670.89,
+        onDemandWarm: 760.42,
+        onDemand: 760.42,
+      });
+      const throttled = Object.fromEntries(plan.options.map((o) => [o.name, o.throttledMinutes]));
+      assert.deepEqual(throttled, { provisioned: 0, scheduled: 0, onDemandWarm: 0, onDemand: 30 });
+    });
+
+    it("recommends the cheapest setup that does not throttle, in the warning's one line", () => {
+      assert.equal(plan.recommended, "scheduled");
+      assert.match(
+        plan.warning ?? "",
+        /Cheapest setup that would not: provisioned at 500 write units, raised to 5556/,
+      );
+      assert.match(plan.warning ?? "", /about USD 670\.89 a month/);
+      assert.doesNotMatch(plan.warning ?? "", /\n/);
+    });
+  });
+
+  it("does not throttle the production example, which raises the floor before each run", () => {
+    const plan = planCapacity({
+      ...oldProd,
+      table: { ...oldProd.table, scheduledWriteCapacity: 5556 } as TableModel,
+      runSchedule: { startTimesUtc: ["00:00", "06:00", "12:00", "18:00"], leadMinutes: 10 },
+    });
+    assert.equal(plan.run.throttledMinutes, 0);
+    assert.equal(plan.warning, undefined);
+  });
+
+  it("warns for the first run of a new on-demand table above 4,000 writes a second", () => {
+    const plan = planCapacity({ ...oldProd, table: { billingMode: "PAY_PER_REQUEST" } });
+    assert.match(plan.warning ?? "", /30 of the 30 minutes of the first run on a new table/);
+    const warm = planCapacity({
+      ...oldProd,
+      table: { billingMode: "PAY_PER_REQUEST", warmThroughput: 5556 },
+    });
+    assert.equal(warm.warning, undefined);
+  });
+
+  it("prices scheduled scaling for an on-demand stack from a provisioned table's 100 units", () => {
+    // Raised 65 minutes a run, 4 runs: 4.3333 h at 5,556 and 19.6667 h at 100: 24,076 + 1,966.7
+    // = 26,042.7 unit-hours a day × 30.4167 × 0.00065 = 514.89, plus 0.47 for reads: 515.36.
+    const plan = planCapacity({
+      ...oldProd,
+      table: { billingMode: "PAY_PER_REQUEST", warmThroughput: 5556 },
+    });
+    assert.equal(plan.options.find((o) => o.name === "scheduled")?.monthlyUsd, 515.36);
+    assert.equal(plan.recommended, "scheduled");
+    assert.equal(plan.warning, undefined);
+  });
+
+  it("recommends on demand alone when a run is within a new table's 4,000 a second", () => {
+    // 1 million events in 10 minutes: 1,667 a second. Provisioned: (1,667 × 0.00065 + 5 ×
+    // 0.00013) × 730 = 791.47. Scheduled: raised 10 + 10 + 10 + 15 = 45 minutes a day at 1,667
+    // and 23.25 h at 100: 1,250.25 + 2,325 = 3,575.25 unit-hours × 30.4167 × 0.00065 = 70.69,
+    // plus 0.47 for reads = 71.16. On demand: 1 million × 30.4167 × 0.625 a million = 19.01.
+    const plan = planCapacity({
+      expectedEventsPerRun: 1_000_000,
+      targetRunMinutes: 10,
+      // 1,000,000 / 600 s = 1,666.7, rounded up.
+      writeRate: 1667,
+      fallback: FALLBACK,
+      runsPerDay: 1,
+      readCapacity: 5,
+      table: { billingMode: "PROVISIONED", writeCapacity: 100 },
+    });
+    assert.equal(plan.recommended, "onDemand");
+    assert.deepEqual(
+      plan.options.map((o) => [o.name, o.monthlyUsd]),
+      [
+        ["provisioned", 791.47],
+        ["scheduled", 71.16],
+        ["onDemand", 19.01],
+      ],
+    );
+  });
+
+  it("recommends a setup that never throttles under the model", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 100_000_000 }),
+        fc.integer({ min: 1, max: 240 }),
+        fc.integer({ min: 1, max: 24 }),
+        fc.integer({ min: 1, max: 40_000 }),
+        (events, minutes, runsPerDay, writeCapacity) => {
+          fc.pre(events / (minutes * 60) <= 40_000);
+          const peak = Math.ceil(events / (minutes * 60));
+          const input: PlanInput = {
+            expectedEventsPerRun: events,
+            targetRunMinutes: minutes,
+            writeRate: peak,
+            fallback: FALLBACK,
+            runsPerDay,
+            readCapacity: 5,
+            table: { billingMode: "PROVISIONED", writeCapacity },
+          };
+          const best = recommend(capacityOptions(input));
+          const r = simulateRun(tableOf(best.config, peak), { events, minutes });
+          assert.equal(r.throttledMinutes, 0, JSON.stringify(best));
+        },
+      ),
+    );
+  });
+});

@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { Run, output } from "../../harness";
+import { runComponent } from "./harness";
+import { assertLeastPrivilege, evaluate } from "./iamSimulator";
+
+async function declaredPolicy(r: Run) {
+  return {
+    policy: JSON.parse(r.one("aws:iam/policy:Policy").inputs.policy),
+    tableArn: output<string>(r, "tableArn").value!,
+  };
+}
+
+const KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const OTHER_KEY = "arn:aws:kms:eu-west-1:123456789012:key/9999abcd-12ab-34cd-56ef-1234567890ab";
+/** What DynamoDB needs of a caller on a customer managed key, per AWS's KMS guide. */
+const KEY_ACTIONS = [
+  "kms:Encrypt",
+  "kms:Decrypt",
+  "kms:ReEncryptFrom",
+  "kms:ReEncryptTo",
+  "kms:GenerateDataKey",
+  "kms:GenerateDataKeyWithoutPlaintext",
+  "kms:DescribeKey",
+  "kms:CreateGrant",
+];
+const VIA_DYNAMODB = { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" };
+
+async function allowed(policy: object, action: string, resource: string, context = {}) {
+  const decision = await evaluate(policy, action, resource, context);
+  assert.equal(decision.errors, undefined, `${action} on ${resource} is a valid request`);
+  return decision.result === "Allowed";
+}
+
+describe("the declared policy in an IAM policy simulator", () => {
+  for (const management of [false, true]) {
+    for (const kms of [false, true]) {
+      it(`allows the shredder and nothing else, with allowTableManagement ${management} and ${kms ? "a" : "no"} KMS key`, async () => {
+        const r = await runComponent({
+          allowTableManagement: management,
+          ...(kms ? { kmsKeyArn: KEY } : {}),
+        });
+        const { policy, tableArn } = await declaredPolicy(r);
+        assert.match(tableArn, /^arn:aws:dynamodb:eu-west-1:123456789012:table\//);
+        await assertLeastPrivilege(policy, tableArn, management);
+        for (const action of KEY_ACTIONS) {
+          assert.equal(
+            await allowed(policy, action, KEY, VIA_DYNAMODB),
+            kms,
+            `${action} via DynamoDB`,
+          );
+          assert.equal(await allowed(policy, action, KEY), false, `${action} called directly`);
+          assert.equal(
+            await allowed(policy, action, OTHER_KEY, VIA_DYNAMODB),
+            false,
+            `${action} on another key`,
+          );
+        }
+      });
+    }
+  }
+
+  it("denies the key through DynamoDB in another region, or through another service", async () => {
+    const { policy } = await declaredPolicy(await runComponent({ kmsKeyArn: KEY }));
+    const elsewhere = { "kms:ViaService": "dynamodb.us-east-1.amazonaws.com" };
+    const s3 = { "kms:ViaService": "s3.eu-west-1.amazonaws.com" };
+    assert.equal(await allowed(policy, "kms:Decrypt", KEY, elsewhere), false);
+    assert.equal(await allowed(policy, "kms:Decrypt", KEY, s3), false);
+    assert.equal(await allowed(policy, "kms:ScheduleKeyDeletion", KEY, VIA_DYNAMODB), false);
+  });
+
+  it("would fail the check with a wildcard action", async () => {
+    const { policy, tableArn } = await declaredPolicy(await runComponent({}));
+    policy.Statement[0].Action = ["dynamodb:*"];
+    await assert.rejects(assertLeastPrivilege(policy, tableArn, false), /CreateTable .*: Allowed/);
+  });
+
+  it("would fail the check with a wildcard resource", async () => {
+    const { policy, tableArn } = await declaredPolicy(await runComponent({}));
+    policy.Statement[0].Resource = ["arn:aws:dynamodb:*:*:table/*"];
+    await assert.rejects(assertLeastPrivilege(policy, tableArn, false), /-other: Allowed/);
+  });
+
+  it("reports a misspelt action as a validation error rather than a denial", async () => {
+    const { policy, tableArn } = await declaredPolicy(await runComponent({}));
+    assert.notEqual((await evaluate(policy, "dynamodb:PutItems", tableArn)).errors, undefined);
+  });
+});
