@@ -7,7 +7,7 @@
 import {
   ON_DEMAND_DEFAULT_WARM_WRITES,
   Run,
-  RunReport,
+  RunSummary,
   SCALE_IN_MINUTES,
   TableModel,
   simulateRun,
@@ -92,15 +92,26 @@ export function scheduledMonthlyUsd(input: {
   return round2(monthly);
 }
 
+/** The setups that the plan compares. */
+export const CapacityOptionName = {
+  provisioned: "provisioned",
+  scheduled: "scheduled",
+  onDemandWarm: "onDemandWarm",
+  onDemand: "onDemand",
+} as const;
+/** A setup that the plan compares. */
+export type CapacityOptionName = (typeof CapacityOptionName)[keyof typeof CapacityOptionName];
+
 /** A setup that serves the run, with its cost and the stack config that declares it. */
 export interface CapacityOption {
-  readonly name: "provisioned" | "scheduled" | "onDemandWarm" | "onDemand";
+  readonly name: CapacityOptionName;
   /** What to set, in words. */
   readonly description: string;
   /** The same in a few words, for a table. */
   readonly label: string;
   /** The stack config keys that declare it. */
-  readonly config: Readonly<Record<string, unknown>>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON values of several types
+  readonly config: { readonly [key: string]: any };
   /** Estimated monthly cost in USD. */
   readonly monthlyUsd: number;
   /** A one-time charge on top, when there is one. */
@@ -109,27 +120,34 @@ export interface CapacityOption {
   readonly throttledMinutes: number;
 }
 
+/** Estimated monthly costs in USD, for choosing a billing mode. */
+export interface MonthlyCostEstimate {
+  /** Provisioned at `requiredWriteCapacity` around the clock. */
+  readonly provisionedAtRequiredCapacity: number;
+  /** The configured provisioned table (with its schedule, if any); absent on demand. */
+  readonly provisionedAtConfiguredCapacity?: number;
+  /** On-demand, for `expectedEventsPerRun` × `runsPerDay` events a day. */
+  readonly onDemand: number;
+  /** What the figures assume. */
+  readonly basis: string;
+}
+
 /** What the planning keys say about the configured table. */
-export interface CapacityPlan {
+export interface CapacityPlanSummary {
   /** Write units the shredder needs to finish a run in the target time. */
   readonly requiredWriteCapacity: number;
   /** Estimated monthly costs in USD, for choosing a billing mode. */
-  readonly estimatedMonthlyCostUsd: {
-    /** Provisioned at `requiredWriteCapacity` around the clock. */
-    readonly provisionedAtRequiredCapacity: number;
-    /** The configured provisioned table (with its schedule, if any); absent on demand. */
-    readonly provisionedAtConfiguredCapacity?: number;
-    /** On-demand, for `expectedEventsPerRun` × `runsPerDay` events a day. */
-    readonly onDemand: number;
-    /** What the figures assume. */
-    readonly basis: string;
-  };
+  readonly estimatedMonthlyCostUsd: MonthlyCostEstimate;
   /** How the configured table serves a run (on demand: the first run on a new table). */
-  readonly run: Omit<RunReport, "minutes">;
+  readonly run: RunSummary;
   /** Setups that would serve the run from its first second, and on-demand alone. */
-  readonly options: readonly CapacityOption[];
+  readonly options: CapacityOption[];
   /** The cheapest option that does not throttle. */
-  readonly recommended: CapacityOption["name"];
+  readonly recommended: CapacityOptionName;
+}
+
+/** The plan, and why the configured table fails the run, if it does. */
+export interface CapacityPlan extends CapacityPlanSummary {
   /** Why the configured table fails the run, in one line, or undefined when it serves it. */
   readonly warning?: string;
 }

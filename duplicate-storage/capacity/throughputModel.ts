@@ -94,8 +94,12 @@ export interface RunMinute {
 }
 
 /** How a table serves a run. */
-export interface RunReport {
+export interface RunReport extends RunSummary {
   readonly minutes: readonly RunMinute[];
+}
+
+/** How a table serves a run, in figures. */
+export interface RunSummary {
   /** Minutes in which some writes are throttled. */
   readonly throttledMinutes: number;
   /** The last minute (from 0) with throttled writes, or undefined. */
@@ -108,14 +112,19 @@ export interface RunReport {
   readonly firstCapacity: number;
 }
 
-/** The write rate a run needs: its events over its seconds, rounded up. */
+/** The writes a second a run asks for: its events over its seconds. */
+function askedRate(run: Run): number {
+  return run.events / (run.minutes * 60);
+}
+
+/** The write rate a run needs, in whole writes a second: `askedRate` rounded up. */
 export function neededWriteRate(run: Run): number {
-  return Math.ceil(run.events / (run.minutes * 60));
+  return Math.ceil(askedRate(run));
 }
 
 /** Simulates one run, minute by minute, from a table that was idle before it. */
 export function simulateRun(table: TableModel, run: Run): RunReport {
-  const needed = run.events / (run.minutes * 60);
+  const needed = askedRate(run);
   const minutes: RunMinute[] = [];
 
   if (table.billingMode === "PAY_PER_REQUEST") {

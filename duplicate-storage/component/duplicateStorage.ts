@@ -13,7 +13,7 @@ import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseArn } from "@aws-sdk/util-arn-parser";
 import { ArgValues, BillingMode, DedupSettings, KeyName, resolveSettings } from "../args";
-import { CapacityPlan, PlanInput, planCapacity } from "../capacity";
+import { CapacityPlanSummary, MonthlyCostEstimate, PlanInput, planCapacity } from "../capacity";
 import {
   SelfDescribingConfig,
   ShredderConfigFormat,
@@ -238,6 +238,18 @@ void sameNames;
 const checkable = (values: pulumi.Unwrap<DuplicateStorageArgs>): ArgValues => values;
 void checkable;
 
+/**
+ * The duplicate-storage config as an output: the Iglu schema's URI and its data, whose members
+ * depend on the schema's version (`SelfDescribingConfig` has both forms).
+ */
+export interface DuplicateStorageConfig {
+  /** The Iglu URI of `amazon_dynamodb_config` in the version of `shredderConfigFormat`. */
+  readonly schema: string;
+  /** The config itself, as the shredder reads it. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON of one of two schemas
+  readonly data: { readonly [key: string]: any };
+}
+
 /** A policy attachment to a role, a user or a group. */
 export type PolicyAttachment =
   iam.RolePolicyAttachment | iam.UserPolicyAttachment | iam.GroupPolicyAttachment;
@@ -330,15 +342,15 @@ export class DuplicateStorage extends pulumi.ComponentResource {
   /** Name of the dedicated IAM user, with `createShredderUser` only. */
   public readonly shredderUserName?: pulumi.Output<string>;
   /** The self-describing duplicate-storage config; secret when it carries a key. */
-  public readonly duplicateStorageConfig: pulumi.Output<SelfDescribingConfig>;
+  public readonly duplicateStorageConfig: pulumi.Output<DuplicateStorageConfig>;
   /** The config base64-encoded, as `--duplicate-storage-config` takes it; secret likewise. */
   public readonly duplicateStorageConfigBase64: pulumi.Output<string>;
   /** Write units a run needs to finish in time, with the capacity planning keys only. */
   public readonly requiredWriteCapacity?: pulumi.Output<number>;
   /** Estimated monthly costs of provisioned and on-demand capacity, with planning keys only. */
-  public readonly estimatedMonthlyCostUsd?: pulumi.Output<CapacityPlan["estimatedMonthlyCostUsd"]>;
+  public readonly estimatedMonthlyCostUsd?: pulumi.Output<MonthlyCostEstimate>;
   /** How the table serves a run, and the setups that would, with planning keys only. */
-  public readonly capacityPlan?: pulumi.Output<Omit<CapacityPlan, "warning">>;
+  public readonly capacityPlan?: pulumi.Output<CapacityPlanSummary>;
 
   /**
    * @param name the component's name, which each child's name starts with.
@@ -511,7 +523,7 @@ export class DuplicateStorage extends pulumi.ComponentResource {
 
     const config = pulumi
       .all([region, table.name, credentials])
-      .apply(([awsRegion, tableName, creds]) =>
+      .apply(([awsRegion, tableName, creds]): DuplicateStorageConfig =>
         duplicateStorageConfig({
           format: settings.shredderConfigFormat,
           id: storageId(pulumi.getProject(), stack, settings.tableName),
@@ -521,7 +533,9 @@ export class DuplicateStorage extends pulumi.ComponentResource {
         }),
       );
     this.duplicateStorageConfig = credentials ? pulumi.secret(config) : config;
-    this.duplicateStorageConfigBase64 = this.duplicateStorageConfig.apply(toBase64);
+    this.duplicateStorageConfigBase64 = this.duplicateStorageConfig.apply((c) =>
+      toBase64(c as SelfDescribingConfig),
+    );
 
     if (settings.autoscaling && settings.writeCapacity !== undefined) {
       this.declareAutoscaling(name, table, settings, resolved.plan, tags);

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { USER_DOCUMENTS } from "../harness";
+import { planPath } from "../../commands/plan";
+import { USER_DOCUMENTS, editStackFile, loadStackConfig } from "../harness";
 import { PreviewStep, ROOT, Workspace, urnName } from "./pulumiCli";
 
 const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
@@ -71,7 +72,9 @@ describe("the README, run with the real Pulumi CLI", function () {
   this.timeout(300_000);
 
   it("gets a new user from nothing to a created dev stack with the first-run steps", () => {
-    const ws = new Workspace(["Pulumi.dev.yaml", "scripts"], { backend: "login" });
+    const ws = new Workspace(["Pulumi.dev.yaml", "commands", "tools", "plans"], {
+      backend: "login",
+    });
     try {
       const lines = shLines(section("## First run"));
       assert.deepEqual(
@@ -98,6 +101,25 @@ describe("the README, run with the real Pulumi CLI", function () {
         fs.readdirSync(stateDir).some((f) => f.startsWith("dev.json")),
         stateDir,
       );
+
+      // The stack file as the first run leaves it, which the README says to commit: with the
+      // encryptionsalt line, and as the CLI rewrites it. Committed, it keeps npm test green: it
+      // gives the program the same config and so the same plan, and the tests edit it as YAML.
+      const written = fs.readFileSync(path.join(ws.project, "Pulumi.dev.yaml"), "utf8");
+      assert.match(written, /^encryptionsalt: /m);
+      assert.deepEqual(loadStackConfig("dev", ws.project), loadStackConfig("dev", ROOT));
+      const committed = fs.readFileSync(planPath("dev"), "utf8");
+      const plan = spawnSync("npm", ["run", "-s", "plan", "--", "dev", "--json"], {
+        cwd: ws.project,
+        env: ws.environment,
+        encoding: "utf8",
+      });
+      assert.equal(plan.status, 0, plan.stderr);
+      assert.equal(plan.stdout.trim(), committed.trim());
+      editStackFile(path.join(ws.project, "Pulumi.dev.yaml"), { tableName: "edited" });
+      const edited = fs.readFileSync(path.join(ws.project, "Pulumi.dev.yaml"), "utf8");
+      assert.match(edited, /^encryptionsalt: /m);
+      assert.equal(loadStackConfig("dev", ws.project)["snowplow-dedup:tableName"], "edited");
     } finally {
       ws.dispose();
     }

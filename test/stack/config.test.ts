@@ -738,6 +738,14 @@ describe("parseStackConfig", () => {
       });
     }
 
+    it("says 'a role name' and 'the role's name' for a role given by its ARN", () => {
+      const arn = "arn:aws:iam::123456789012:role/EMR_EC2_DefaultRole";
+      assert.deepEqual(problemsOf({ attachToRoles: JSON.stringify([arn]) }), [
+        "attachToRoles[0] must be a role name of 1 to 64 characters of A-Z, a-z, 0-9 and " +
+          `'+=,.@_-', got '${arn}' (give the role's name, not its ARN)`,
+      ]);
+    });
+
     it("rejects tag keys that differ only in case, which IAM refuses at apply time", () => {
       const problems = problemsOf({ tags: '{"Team":"data","team":"data"}' });
       assert.deepEqual(problems, [
@@ -889,6 +897,34 @@ describe("the placement of a KMS key and an alarm topic", () => {
 
   it("asks for aws:region with a key, since the provider's own region cannot be checked", () => {
     assert.deepEqual(problemsAt({ kmsKeyArn: KEY }), [
+      `kmsKeyArn needs aws:region, so that '${KEY}' can be checked against the table's region: ` +
+        "set aws:region to 'eu-west-1'",
+    ]);
+  });
+
+  it("rejects a region that AWS's partition data does not know, saying how to allow a newer one", () => {
+    assert.deepEqual(problemsAt({}, "eu-west-99"), [
+      "aws:region must be a region that AWS's partition data knows, such as 'eu-west-1', got " +
+        "'eu-west-99': check its spelling, or set aws:skipRegionValidation to true for a region " +
+        "newer than this program's AWS SDK",
+    ]);
+    assert.deepEqual(problemsAt({}, "aws-global"), [
+      "aws:region must be a region that AWS's partition data knows, such as 'eu-west-1', got " +
+        "'aws-global': check its spelling, or set aws:skipRegionValidation to true for a region " +
+        "newer than this program's AWS SDK",
+    ]);
+  });
+
+  it("leaves a region to the provider when aws:skipRegionValidation is set, as the provider does", () => {
+    const config = { "aws:region": "eu-west-99", "aws:skipRegionValidation": "true" };
+    assert.equal(parseStackConfig(config, NS, "dev").tableName, "snowplow-deduplication-dev");
+  });
+
+  it("reports the region's problems together with every other", () => {
+    // A stack that lacks targetRunMinutes and has a KMS key but no aws:region.
+    assert.deepEqual(problemsAt({ kmsKeyArn: KEY, expectedEventsPerRun: "1000" }), [
+      "targetRunMinutes is missing: capacity planning needs both expectedEventsPerRun and " +
+        "targetRunMinutes, got only expectedEventsPerRun '1000'",
       `kmsKeyArn needs aws:region, so that '${KEY}' can be checked against the table's region: ` +
         "set aws:region to 'eu-west-1'",
     ]);
