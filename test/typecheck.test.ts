@@ -19,7 +19,7 @@ function parsed(config: string): ts.ParsedCommandLine {
 
 /** Type errors that a compile with these options reports for the deliberate type error. */
 function typeErrors(options: ts.CompilerOptions): string[] {
-  const file = path.join(ROOT, "components", "__deliberate_type_error__.ts");
+  const file = path.join(ROOT, "duplicate-storage", "__deliberate_type_error__.ts");
   const host = ts.createCompilerHost(options);
   const read = host.getSourceFile.bind(host);
   host.getSourceFile = (name, version, ...rest) =>

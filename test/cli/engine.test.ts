@@ -22,6 +22,44 @@ function byName(state: StateResource[], name: string): StateResource {
 describe("the real engine, with the stand-in AWS provider", function () {
   this.timeout(300_000);
 
+  describe("on existing stacks of the previous release, upgraded to this one", () => {
+    // The last release before the library became a package of its own: the program in
+    // index.ts and components/, with the component taking resolved settings.
+    const PREVIOUS = "a81005617cb0394f49d00ae0b7305b4ac6553007";
+    const RELEASE_FILES = [
+      "Pulumi.yaml",
+      "index.ts",
+      "components",
+      "package.json",
+      "tsconfig.json",
+    ];
+    let ws: Workspace;
+    const steps = new Map<string, { op: string; urn: string }[]>();
+    before(() => {
+      ws = new Workspace(["Pulumi.dev.yaml", "Pulumi.prod.yaml"]);
+      ws.useRelease(PREVIOUS, RELEASE_FILES);
+      for (const stack of ["dev", "prod"]) {
+        ws.ok("stack", "init", stack);
+        ws.ok("up", "--yes", "--stack", stack);
+      }
+      ws.useCurrent();
+      for (const stack of ["dev", "prod"]) steps.set(stack, ws.preview(stack));
+    });
+    after(() => ws.dispose());
+
+    for (const stack of ["dev", "prod"]) {
+      it(`plans no change at all for ${stack}: no create, update, delete or replace`, () => {
+        const all = steps.get(stack)!;
+        assert.ok(all.some((s) => urnName(s.urn) === "snowplow-dedup-table"));
+        assert.ok(all.some((s) => urnName(s.urn) === "snowplow-dedup-role-EMR_EC2_DefaultRole"));
+        assert.deepEqual(
+          all.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.urn}`),
+          [],
+        );
+      });
+    }
+  });
+
   describe("on the prod stack", () => {
     let ws: Workspace;
     before(() => {
@@ -130,7 +168,7 @@ describe("the real engine, with the stand-in AWS provider", function () {
         [
           "-r",
           path.join(ROOT, "node_modules", "ts-node", "register", "transpile-only"),
-          path.join(ROOT, "scripts", "previewCheck.ts"),
+          path.join(ROOT, "commands", "previewCheck.ts"),
           stack,
           "--fail",
         ],

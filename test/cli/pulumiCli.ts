@@ -154,6 +154,39 @@ export class Workspace {
     fs.writeFileSync(this.cloudFile, JSON.stringify(cloud, null, 2));
   }
 
+  /**
+   * Replaces the program with the one at `commit` in this repository's history (`paths` as they
+   * were then), as a user's checkout of that release would have it; `useCurrent` puts this
+   * checkout's back. The stack files stay.
+   */
+  useRelease(commit: string, paths: readonly string[]): void {
+    this.removeProgram();
+    const archive = spawnSync("git", ["-C", ROOT, "archive", "--format=tar", commit, ...paths]);
+    if (archive.status !== 0) {
+      throw new Error(
+        `git archive ${commit} failed (is the repository's history there?): ${archive.stderr}`,
+      );
+    }
+    const untar = spawnSync("tar", ["-x", "-C", this.project], { input: archive.stdout });
+    if (untar.status !== 0) throw new Error(`tar failed: ${untar.stderr}`);
+  }
+
+  /** Puts this checkout's program back, after `useRelease`. */
+  useCurrent(): void {
+    this.removeProgram();
+    for (const f of PROJECT_FILES) {
+      fs.cpSync(path.join(ROOT, f), path.join(this.project, f), { recursive: true });
+    }
+  }
+
+  private removeProgram(): void {
+    for (const f of fs.readdirSync(this.project)) {
+      if (f !== "node_modules" && !/^Pulumi\..+\.ya?ml$/.test(f)) {
+        fs.rmSync(path.join(this.project, f), { recursive: true, force: true });
+      }
+    }
+  }
+
   dispose(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }

@@ -35,7 +35,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { getDenialReasons, getGrantReasons, runSimulation } from "@cloud-copilot/iam-simulate";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+import { ROOT } from "../../harness";
 export const CREDENTIALS = { accessKeyId: "testing", secretAccessKey: "testing" };
 export const REGION = "eu-west-1";
 
@@ -57,7 +57,7 @@ export interface Server {
 
 /** The moto_server that `tools/moto/setup.sh` installs, or why it cannot be had. */
 export function motoServerPath(): string {
-  return execFileSync("bash", [path.join(ROOT, "scripts", "moto", "setup.sh")], {
+  return execFileSync("bash", [path.join(ROOT, "tools", "moto", "setup.sh")], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
   }).trim();
