@@ -1,76 +1,146 @@
 /**
- * `npm run capacity -- --events 10000000 --minutes 30 [--runs-per-day 4] [--schedule 00:00,06:00]
- * [--lead-minutes 10] [--write-capacity 500] [--max-write-capacity 6000] [--target-utilization 70]
- * [--on-demand] [--warm-throughput 6000] [--read-capacity 5]`
+ * `npm run capacity -- --events <n> --minutes <n> [table flags]`
  *
  * Plans a table before deploying it: how the described table serves one run, minute by minute,
- * with a chart, and what each setup that serves the run from its first second costs. Needs no
- * stack, no Pulumi CLI and no credentials. The flags are the stack's config keys and go through the
- * same checks; without table flags the table is the program's default (100 write units).
+ * with a chart, what each setup that serves the run from its first second costs, and the
+ * cheapest one as `pulumi config set` lines. Needs no stack, no Pulumi CLI and no credentials.
+ * Each flag sets the stack config key of its description, and the flags go through the stack
+ * adapter itself, so they meet exactly the rules, messages and defaults of stack config; the
+ * advice is a setup that those rules accept.
  */
-import { parseArgs } from "node:util";
-import { CapacityPlan, PRICES, planCapacity } from "snowplow-duplicate-storage/capacity";
-import { ArgValues, DedupSettings, resolveSettings } from "snowplow-duplicate-storage/args";
-import { RunMinute, simulateRun } from "snowplow-duplicate-storage/capacity";
+import { DedupSettings } from "snowplow-duplicate-storage/args";
+import {
+  CapacityOption,
+  CapacityPlan,
+  MAX_CAPACITY,
+  PRICES,
+  PlanInput,
+  RunMinute,
+  planCapacity,
+  recommend,
+  simulateRun,
+} from "snowplow-duplicate-storage/capacity";
+import { ConfigError, readStackConfig } from "../stack/config";
+import { PROJECT } from "../stack/files";
+import { CommandSpec, EXIT, Flag, UsageError, parse, run } from "./cli";
 
-const FLAGS = {
-  events: "expectedEventsPerRun",
-  minutes: "targetRunMinutes",
-  "runs-per-day": "runsPerDay",
-  schedule: "runSchedule.startTimesUtc",
-  "lead-minutes": "runSchedule.leadMinutes",
-  "write-capacity": "writeCapacity",
-  "max-write-capacity": "autoscaling.maxWriteCapacity",
-  "target-utilization": "autoscaling.targetUtilization",
-  "on-demand": "billingMode PAY_PER_REQUEST",
-  "warm-throughput": "warmThroughput",
-  "read-capacity": "readCapacity",
-} as const;
+/** Each flag, with the stack config key it sets (a member with `--path`). */
+const KEYED: Record<string, Flag & { readonly key: string }> = {
+  events: { type: "string", value: "<n>", key: "expectedEventsPerRun", description: "" },
+  minutes: { type: "string", value: "<n>", key: "targetRunMinutes", description: "" },
+  "runs-per-day": { type: "string", value: "<n>", key: "runsPerDay", description: "" },
+  schedule: {
+    type: "string",
+    value: "<HH:MM,...>",
+    key: "runSchedule.startTimesUtc",
+    description: "",
+  },
+  "lead-minutes": { type: "string", value: "<n>", key: "runSchedule.leadMinutes", description: "" },
+  "write-capacity": { type: "string", value: "<n>", key: "writeCapacity", description: "" },
+  "read-capacity": { type: "string", value: "<n>", key: "readCapacity", description: "" },
+  "max-write-capacity": {
+    type: "string",
+    value: "<n>",
+    key: "autoscaling.maxWriteCapacity",
+    description: "",
+  },
+  "target-utilization": {
+    type: "string",
+    value: "<percent>",
+    key: "autoscaling.targetUtilization",
+    description: "",
+  },
+  "on-demand": { type: "boolean", key: "billingMode PAY_PER_REQUEST", description: "" },
+  "warm-throughput": { type: "string", value: "<n>", key: "warmThroughput", description: "" },
+};
 
-/** A flag's number as the user typed it; anything else goes to the config check as text. */
-function num(value: string | undefined): number | string | undefined {
-  return value !== undefined && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+const WHAT: Record<keyof typeof KEYED, string> = {
+  events: "events in one run (required)",
+  minutes: "minutes a run may take to write them (required)",
+  "runs-per-day": "runs a day, for the costs (default 1, or the schedule's count)",
+  schedule: "start times of the runs in UTC, for scheduled scaling",
+  "lead-minutes": "minutes before each run that the floor is raised (default 10)",
+  "write-capacity": "provisioned write units, the floor with autoscaling (default 100)",
+  "read-capacity": "provisioned read units (default 5)",
+  "max-write-capacity": "autoscaling's ceiling of write units",
+  "target-utilization": "autoscaling's target, in percent (default 70)",
+  "on-demand": "an on-demand table instead of a provisioned one",
+  "warm-throughput": "an on-demand table's warm throughput, writes a second",
+};
+
+export const SPEC: CommandSpec = {
+  usage: "npm run capacity --",
+  description:
+    "Plans the table for the shredder's runs, offline: how the described table serves a run,\n" +
+    "minute by minute, the setups that serve it from its first second with their monthly cost,\n" +
+    "and the cheapest as `pulumi config set` lines. Each flag sets the stack config key named in\n" +
+    "brackets and meets the same rules. Exits 1 when no setup within AWS's quota serves the run.",
+  flags: Object.fromEntries(
+    Object.entries(KEYED).map(([flag, f]) => [
+      flag,
+      { ...f, description: `${WHAT[flag]} [${f.key}]` },
+    ]),
+  ),
+  examples: [
+    "npm run capacity -- --events 10000000 --minutes 30",
+    "npm run capacity -- --events 10000000 --minutes 30 --write-capacity 500 \\\n" +
+      "      --max-write-capacity 6000 --schedule 00:00,06:00,12:00,18:00",
+    "npm run capacity -- --events 10000000 --minutes 30 --on-demand",
+  ],
+};
+
+/** The stack config that the flags set, as the engine hands it to the program. */
+export function stackConfigOf(values: Record<string, unknown>): Record<string, string> {
+  const config: Record<string, string> = {};
+  const maps: Record<string, Record<string, unknown>> = {};
+  const number = (v: string) => (/^\d+(\.\d+)?$/.test(v) ? Number(v) : v);
+  for (const [flag, { key }] of Object.entries(KEYED)) {
+    const value = values[flag];
+    if (value === undefined || value === false) continue;
+    if (flag === "on-demand") config.billingMode = "PAY_PER_REQUEST";
+    else if (key.includes(".")) {
+      const [map, member] = key.split(".");
+      maps[map] ??= {};
+      maps[map][member] =
+        flag === "schedule"
+          ? String(value)
+              .split(",")
+              .map((t) => t.trim())
+          : number(String(value));
+    } else config[key] = String(value);
+  }
+  for (const [map, members] of Object.entries(maps)) config[map] = JSON.stringify(members);
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [`${PROJECT}:${k}`, v]));
 }
 
-/** Turns the flags into stack config values, as a stack file would hold them. */
-export function argsOf(argv: readonly string[]): ArgValues {
-  const options = Object.fromEntries(
-    Object.keys(FLAGS).map((k) => [k, { type: k === "on-demand" ? "boolean" : "string" }]),
-  ) as Record<keyof typeof FLAGS, { type: "string" | "boolean" }>;
-  const { values } = parseArgs({ args: [...argv], options, strict: true });
-  const v = values as Record<string, string | boolean | undefined>;
-  const s = (k: string) => v[k] as string | undefined;
-  const autoscaling =
-    s("max-write-capacity") !== undefined
-      ? {
-          maxWriteCapacity: num(s("max-write-capacity")),
-          ...(s("target-utilization") !== undefined
-            ? { targetUtilization: num(s("target-utilization")) }
-            : {}),
-        }
-      : undefined;
-  const args = {
-    expectedEventsPerRun: num(s("events")),
-    targetRunMinutes: num(s("minutes")),
-    runsPerDay: num(s("runs-per-day")),
-    billingMode: v["on-demand"] ? "PAY_PER_REQUEST" : undefined,
-    writeCapacity: num(s("write-capacity")),
-    readCapacity: num(s("read-capacity")),
-    warmThroughput: num(s("warm-throughput")),
-    autoscaling,
-    runSchedule:
-      s("schedule") !== undefined
-        ? {
-            startTimesUtc: s("schedule")!
-              .split(",")
-              .map((t) => t.trim()),
-            ...(s("lead-minutes") !== undefined ? { leadMinutes: num(s("lead-minutes")) } : {}),
-          }
-        : undefined,
+/** The stack config keys of capacity that a setup sets, or that must go for it. */
+const CAPACITY_KEYS = ["writeCapacity", "autoscaling", "runSchedule", "warmThroughput"];
+
+/** A setup as `pulumi config set` and `pulumi config rm` lines, with the run's keys. */
+export function configLines(option: CapacityOption, plan: PlanInput): string[] {
+  const quote = (v: string) => (/^[\w.:-]+$/.test(v) ? v : `'${v}'`);
+  const set = (path: string, value: unknown): string[] => {
+    if (Array.isArray(value)) return value.flatMap((v, i) => set(`${path}[${i}]`, v));
+    if (value !== null && typeof value === "object") {
+      return Object.entries(value).flatMap(([k, v]) => set(`${path}.${k}`, v));
+    }
+    return path.includes(".") || path.includes("[")
+      ? [`pulumi config set --path '${path}' ${quote(String(value))}`]
+      : [`pulumi config set ${path} ${quote(String(value))}`];
   };
-  return Object.fromEntries(
-    Object.entries(args).filter(([, value]) => value !== undefined),
-  ) as ArgValues;
+  const onDemand = option.config.billingMode === "PAY_PER_REQUEST";
+  const gone = [...CAPACITY_KEYS, ...(onDemand ? ["readCapacity"] : [])].filter(
+    (k) => !(k in option.config),
+  );
+  return [
+    ...gone.map((k) => `pulumi config rm ${k}`),
+    ...set("expectedEventsPerRun", plan.expectedEventsPerRun),
+    ...set("targetRunMinutes", plan.targetRunMinutes),
+    ...(plan.runSchedule === undefined && plan.runsPerDay !== 1
+      ? set("runsPerDay", plan.runsPerDay)
+      : []),
+    ...Object.entries(option.config).flatMap(([k, v]) => set(k, v)),
+  ];
 }
 
 /** A chart of the rate a run needs (x where unserved) against the rate the table serves (#). */
@@ -116,63 +186,6 @@ function describeTable(plan: CapacityPlan, settings: DedupSettings): string {
   return `provisioned at ${settings.writeCapacity} write units${auto}${sched}`;
 }
 
-/** The report, as lines; or the config problems, as lines, with `ok` false. */
-export function report(argv: readonly string[]): { ok: boolean; lines: string[] } {
-  let args: ArgValues;
-  try {
-    args = argsOf(argv);
-  } catch (e) {
-    return { ok: false, lines: [String((e as Error).message)] };
-  }
-  const missing = (["events", "minutes"] as const).filter((f) => args[FLAGS[f]] === undefined);
-  if (missing.length > 0) {
-    return { ok: false, lines: [`Give ${missing.map((f) => `--${f}`).join(" and ")}.`] };
-  }
-  const resolved = resolveSettings(args, "capacity");
-  if (resolved.settings === undefined) {
-    return {
-      ok: false,
-      lines: [
-        "Invalid flags (named by the config key each one sets):",
-        ...resolved.problems.map((p) => `  - ${p}`),
-        `Flags and keys: ${Object.entries(FLAGS)
-          .map(([f, k]) => `--${f} ${k}`)
-          .join(", ")}.`,
-      ],
-    };
-  }
-  const input = resolved.plan!;
-  const plan = planCapacity(input);
-  const simulated = simulateRun(input.table, {
-    events: input.expectedEventsPerRun,
-    minutes: input.targetRunMinutes,
-  });
-  const run = plan.run;
-  const best = plan.options.find((o) => o.name === plan.recommended)!;
-  const lines = [
-    `A run of ${input.expectedEventsPerRun} events in ${input.targetRunMinutes} minutes needs ` +
-      `${plan.requiredWriteCapacity} writes a second; ${input.runsPerDay} run(s) a day.`,
-    "",
-    `The table: ${describeTable(plan, resolved.settings)}.`,
-    run.throttledMinutes === 0
-      ? "  Serves every minute of the run."
-      : `  Throttled in ${run.throttledMinutes} of ${input.targetRunMinutes} minutes ` +
-        `(${run.throttledPercent}% of the writes${
-          input.table.billingMode === "PAY_PER_REQUEST" ? ", first run on a new table" : ""
-        }):\n  the shredder's job fails once the AWS SDK's retries are spent.`,
-    "",
-    ...chart(simulated.minutes),
-    "",
-    `Setups (estimates at ${PRICES.region} prices of ${PRICES.asOf}, capacity only):`,
-    ...table(plan),
-    "",
-    `Cheapest setup without throttling: ${best.label}.`,
-    "Its stack config:",
-    ...Object.entries(best.config).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`),
-  ];
-  return { ok: true, lines: lines.flatMap((l) => l.split("\n")) };
-}
-
 function table(plan: CapacityPlan): string[] {
   const rows = plan.options.map((o) => [
     o.label,
@@ -186,8 +199,134 @@ function table(plan: CapacityPlan): string[] {
   return [fmt(head), ...rows.map(fmt)];
 }
 
+/** Prose wrapped at 100 columns, as the guides show it; indented lines stay as they are. */
+function wrap(line: string, width = 100): string[] {
+  if (line.startsWith(" ") || line.length <= width) return [line];
+  const out: string[] = [];
+  let current = "";
+  for (const word of line.split(" ")) {
+    if (current !== "" && current.length + 1 + word.length > width) {
+      out.push(current);
+      current = word;
+    } else current = current === "" ? word : `${current} ${word}`;
+  }
+  return [...out, current];
+}
+
+/** The cheapest setup that serves the run, as lines to paste, and what it still needs. */
+function cheapest(plan: CapacityPlan, input: PlanInput, intro: string): string[] {
+  const best = recommend(plan.options)!;
+  const paste = (o: CapacityOption) => configLines(o, input).map((l) => `  ${l}`);
+  if (best.needs === undefined) return [`${intro}: ${best.label}. On your stack:`, ...paste(best)];
+  const complete = recommend(plan.options.filter((o) => o.needs === undefined))!;
+  return [
+    `${intro}: ${best.label}. It needs ${best.needs}: run this again with --schedule ` +
+      "HH:MM,... (UTC) for its lines.",
+    `The cheapest that needs nothing more: ${complete.label}. On your stack:`,
+    ...paste(complete),
+  ];
+}
+
+/**
+ * The advice: the cheapest setup that serves the run; or, for a run above the quota, why none
+ * does, and the cheapest setup for runs long enough to fit within it.
+ */
+function advice(
+  plan: CapacityPlan,
+  input: PlanInput,
+  config: Record<string, string>,
+): { ok: boolean; lines: string[] } {
+  if (plan.recommended !== undefined) {
+    return { ok: true, lines: cheapest(plan, input, "Cheapest setup without throttling") };
+  }
+  // The same flags with runs long enough that the quota serves them: the rules and the plan of
+  // that run, as for any other.
+  const minutes = Math.ceil(input.expectedEventsPerRun / (MAX_CAPACITY * 60));
+  const longer = readStackConfig(
+    { ...config, [`${PROJECT}:targetRunMinutes`]: String(minutes) },
+    PROJECT,
+    "capacity",
+  ).plan!;
+  return {
+    ok: false,
+    lines: [
+      `No setup serves this run within AWS's quota. ${plan.quotaAdvice}`,
+      ...cheapest(
+        planCapacity(longer),
+        longer,
+        `For runs of ${minutes} minutes, the cheapest setup without throttling`,
+      ),
+    ],
+  };
+}
+
+/** The report as lines, and the exit code: 0, 1 when nothing serves the run, 2 for bad flags. */
+export function report(argv: readonly string[]): { code: number; lines: string[] } {
+  let config: Record<string, string>;
+  try {
+    const { values } = parse(SPEC, argv);
+    const missing = ["events", "minutes"].filter((f) => values[f] === undefined);
+    if (missing.length > 0) {
+      throw new UsageError(
+        `give ${missing.map((f) => `--${f}`).join(" and ")}: the run to plan for (--help)`,
+      );
+    }
+    config = stackConfigOf(values);
+  } catch (e) {
+    if (e instanceof UsageError) return { code: EXIT.usage, lines: [`error: ${e.message}`] };
+    throw e;
+  }
+  let resolved: ReturnType<typeof readStackConfig>;
+  try {
+    resolved = readStackConfig(config, PROJECT, "capacity");
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return {
+      code: EXIT.usage,
+      lines: [
+        "error: invalid flags; each problem names the stack config key that its flag sets " +
+          "(--help maps them):",
+        ...e.problems.map((p) => `  - ${p}`),
+      ],
+    };
+  }
+  const input = resolved.plan!;
+  const plan = planCapacity(input);
+  const simulated = simulateRun(input.table, {
+    events: input.expectedEventsPerRun,
+    minutes: input.targetRunMinutes,
+  });
+  const served = plan.run;
+  const { ok, lines: adviceLines } = advice(plan, input, config);
+  const lines = [
+    `A run of ${input.expectedEventsPerRun} events in ${input.targetRunMinutes} minutes needs ` +
+      `${plan.requiredWriteCapacity} writes a second; ${input.runsPerDay} run(s) a day.`,
+    "",
+    `The table: ${describeTable(plan, resolved.settings)}.`,
+    served.throttledMinutes === 0
+      ? "  Serves every minute of the run."
+      : `  Throttled in ${served.throttledMinutes} of ${input.targetRunMinutes} minutes ` +
+        `(${served.throttledPercent}% of the writes${
+          input.table.billingMode === "PAY_PER_REQUEST" ? ", first run on a new table" : ""
+        }):\n  the shredder's job fails once the AWS SDK's retries are spent.`,
+    "",
+    ...chart(simulated.minutes),
+    "",
+    `Setups (estimates at ${PRICES.region} prices of ${PRICES.asOf}, capacity only):`,
+    ...table(plan),
+    "",
+    ...adviceLines,
+  ];
+  return {
+    code: ok ? EXIT.ok : EXIT.checkFailed,
+    lines: lines.flatMap((l) => l.split("\n")).flatMap((l) => wrap(l)),
+  };
+}
+
 if (require.main === module) {
-  const { ok, lines } = report(process.argv.slice(2));
-  (ok ? console.log : console.error)(lines.join("\n"));
-  process.exitCode = ok ? 0 : 2;
+  run(SPEC, () => {
+    const { code, lines } = report(process.argv.slice(2));
+    (code === EXIT.usage ? console.error : console.log)(lines.join("\n"));
+    return code;
+  });
 }

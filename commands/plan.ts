@@ -1,19 +1,35 @@
 /**
- * `npm run plan -- <stack> [--json]`: what a stack declares, offline. Runs the program through the
- * SDK's own entry point against the recording engine (recordingEngine.ts) with
+ * `npm run plan -- <stack>... [--json]`: what each stack declares, offline. Runs the program
+ * through the SDK's own entry point against the recording engine (tools/recordingEngine.ts) with
  * `Pulumi.<stack>.yaml`, with no credentials and no network, and prints every resource (type, name,
- * parent, options, inputs), the IAM policy document and the stack outputs.
+ * parent, options, inputs), the IAM policy document and the stack outputs, then the program's
+ * warnings, as `pulumi preview` shows them.
  *
  * `npm run plan:update` rewrites `plans/<stack>.json` for every committed stack file. `--dir` reads
  * the project files from another folder.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import stringify from "safe-stable-stringify";
 import { stringify as toYaml } from "yaml";
 import { Run, runProgram } from "../tools/recordingEngine";
 import { ROOT, committedStacks, loadStackConfig } from "../stack/files";
+import { CommandSpec, EXIT, UsageError, run, unknownChoice } from "./cli";
+
+export const SPEC: CommandSpec = {
+  usage: "npm run plan --",
+  description:
+    "Shows what each stack declares, offline and with no credentials: every resource with its\n" +
+    "inputs and options, the IAM policy document and the outputs, then the program's warnings\n" +
+    "as pulumi preview would show them. Bad config stops it with one line per problem.",
+  flags: {
+    json: { type: "boolean", description: "print the plan as JSON (for several stacks, by stack)" },
+    update: { type: "boolean", description: "rewrite plans/<stack>.json for every stack file" },
+    dir: { type: "string", value: "<dir>", description: "read the project from another folder" },
+  },
+  positionals: { name: "stack", min: 0, max: Number.MAX_SAFE_INTEGER },
+  examples: ["npm run plan -- dev", "npm run plan -- dev prod", "npm run plan -- prod --json"],
+};
 
 /** What a plan holds, in a form that is stable from one run to the next. */
 export interface Plan {
@@ -49,9 +65,18 @@ export class PlanError extends Error {
 
 /** Runs the stack offline; throws a PlanError when the program stops. */
 export async function planStack(stack: string, dir = ROOT): Promise<Plan> {
-  const run = await runProgram(loadStackConfig(stack, dir), stack);
-  if (run.exitCode !== 0) throw new PlanError(run);
-  return planOf(stack, run);
+  return (await planWithWarnings(stack, dir)).plan;
+}
+
+/** The plan, and the warnings that the program logged, as `pulumi preview` would show them. */
+export async function planWithWarnings(
+  stack: string,
+  dir = ROOT,
+): Promise<{ plan: Plan; warnings: string[] }> {
+  const result = await runProgram(loadStackConfig(stack, dir), stack);
+  if (result.exitCode !== 0) throw new PlanError(result);
+  const warnings = result.logs.filter((l) => l.severity === "warning").map((l) => l.message);
+  return { plan: planOf(stack, result), warnings };
 }
 
 /** The plan of a run that succeeded. */
@@ -111,45 +136,52 @@ export function planText(plan: Plan): string {
   return `${lines.join("\n")}\n`;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      json: { type: "boolean", default: false },
-      update: { type: "boolean", default: false },
-      dir: { type: "string", default: ROOT },
-    },
-  });
-  const dir = path.resolve(values.dir);
+async function main(values: Record<string, unknown>, positionals: string[]): Promise<number> {
+  const dir = path.resolve((values.dir as string | undefined) ?? ROOT);
   const stacks = committedStacks(dir);
-  if (values.update) {
+  if (values.update === true) {
     fs.mkdirSync(path.join(dir, "plans"), { recursive: true });
     for (const stack of stacks) {
       fs.writeFileSync(planPath(stack, dir), planJson(await planStack(stack, dir)));
       console.log(`wrote ${path.relative(process.cwd(), planPath(stack, dir))}`);
     }
-    return 0;
+    return EXIT.ok;
   }
-  const [stack] = positionals;
-  if (stack === undefined || !stacks.includes(stack)) {
+  if (positionals.length === 0) {
+    throw new UsageError(`give one or more stacks: ${stacks.join(", ")} (--help)`);
+  }
+  for (const stack of positionals) {
+    if (!stacks.includes(stack)) throw unknownChoice("stack", stack, stacks);
+  }
+  const plans: Record<string, Plan> = {};
+  const texts: string[] = [];
+  for (const stack of positionals) {
+    let planned;
+    try {
+      planned = await planWithWarnings(stack, dir);
+    } catch (e) {
+      // The program's own message is clear as it is: one line per problem.
+      if (e instanceof PlanError) throw new UsageError(`${stack}: ${e.message}`);
+      throw e;
+    }
+    plans[stack] = planned.plan;
+    texts.push(planText(planned.plan));
+    for (const w of planned.warnings) console.error(`warning (${stack}): ${w}`);
+    const count = planned.plan.resources.length;
+    const warned = planned.warnings.length;
     console.error(
-      `usage: npm run plan -- <stack> [--json] [--dir <project dir>]; stacks: ${stacks.join(", ")}`,
+      `Planned ${stack}: ${count} resources, ${warned} warning${warned === 1 ? "" : "s"}.`,
     );
-    return 1;
   }
-  const plan = await planStack(stack, dir);
-  process.stdout.write(values.json ? planJson(plan) : planText(plan));
-  return 0;
+  if (values.json === true) {
+    const one = positionals.length === 1;
+    process.stdout.write(one ? planJson(plans[positionals[0]]) : `${stringify(plans, null, 2)}\n`);
+  } else {
+    process.stdout.write(texts.join("\n"));
+  }
+  return EXIT.ok;
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      // The program's own message is clear as it is; anything else is a bug worth its stack.
-      console.error(e instanceof PlanError ? `error: ${e.message}` : e);
-      process.exit(1);
-    },
-  );
+  run(SPEC, ({ values, positionals }) => main(values, positionals));
 }

@@ -4,70 +4,145 @@
  * A post-deploy check, run with your own AWS credentials after `pulumi up`: reads the stack's
  * settings from `Pulumi.<stack>.yaml` and its outputs from `pulumi stack output`, then checks the
  * live table, IAM's evaluation for each principal and, with --write-canary, the shredder's own
- * write. `--outputs` reads the outputs from a file that `pulumi stack output --json` wrote instead. Prints one verdict a line and exits 1 when any check fails. Prints no secret: the outputs
+ * write. Prints one verdict a line and exits 1 when a check fails, 2 when it cannot check at all
+ * (no credentials, no `pulumi`, an outputs file without the table). Prints no secret: the outputs
  * it reads are the table's name and ARN and the user's name.
  */
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import { parseArgs } from "node:util";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { IAMClient } from "@aws-sdk/client-iam";
-import { parse as parseArn } from "@aws-sdk/util-arn-parser";
-import { parseStackConfig } from "../stack/config";
-import { PROJECT, loadStackConfig } from "../stack/files";
+import { parse as parseArn, validate as isArn } from "@aws-sdk/util-arn-parser";
+import { ConfigError, parseStackConfig } from "../stack/config";
+import { PROJECT, committedStacks, loadStackConfig } from "../stack/files";
+import { CommandSpec, EXIT, UsageError, run, unknownChoice } from "./cli";
 import { formatVerdicts, verify } from "./verify/checks";
 
-const USAGE =
-  "usage: npm run verify -- <stack> [--role <name or ARN>]... [--write-canary] [--outputs <file>]";
-
-async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      role: { type: "string", multiple: true },
-      "write-canary": { type: "boolean" },
-      outputs: { type: "string" },
+export const SPEC: CommandSpec = {
+  usage: "npm run verify --",
+  description:
+    "Checks a deployed stack with your own AWS credentials: the live table against\n" +
+    "Pulumi.<stack>.yaml, IAM's own evaluation for every principal the stack attaches the policy\n" +
+    "to (and each --role), and with --write-canary the shredder's conditional write. Run it as the\n" +
+    "role your cluster runs as to test that role's path.",
+  flags: {
+    role: {
+      type: "string",
+      multiple: true,
+      value: "<name or ARN>",
+      description: "also check this role, such as the one the cluster really runs as; repeatable",
     },
-  });
-  if (positionals.length !== 1) {
-    console.error(USAGE);
-    return 2;
+    "write-canary": {
+      type: "boolean",
+      description: "write one marked item as the shredder does, which TTL removes after an hour",
+    },
+    outputs: {
+      type: "string",
+      value: "<file>",
+      description: "read the outputs from a file of `pulumi stack output --json`, not from pulumi",
+    },
+  },
+  positionals: { name: "stack", min: 1, max: 1 },
+  examples: [
+    "npm run verify -- prod",
+    "npm run verify -- prod --role MyEmrInstanceRole --write-canary",
+    "pulumi stack output --json --stack prod > outputs.json && npm run verify -- prod --outputs outputs.json",
+  ],
+};
+
+/** The stack's outputs, from `--outputs` or from `pulumi stack output`. */
+function readOutputs(stack: string, file: string | undefined): Record<string, unknown> {
+  let text: string;
+  if (file !== undefined) {
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+      throw new UsageError(`cannot read --outputs ${file}: ${(e as Error).message}`);
+    }
+  } else {
+    const r = spawnSync("pulumi", ["stack", "output", "--json", "--stack", stack], {
+      encoding: "utf8",
+    });
+    if ((r.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") {
+      throw new UsageError(
+        "the Pulumi CLI is not on your PATH: install it (README, First run), or pass --outputs " +
+          "with a file that `pulumi stack output --json` wrote",
+      );
+    }
+    if (r.status !== 0) {
+      const why = (r.stderr || r.stdout).trim().split("\n").pop();
+      throw new UsageError(`pulumi stack output --stack ${stack} failed: ${why}`);
+    }
+    text = r.stdout;
   }
-  const [stack] = positionals;
-  const settings = parseStackConfig(loadStackConfig(stack), PROJECT, stack);
-  const outputs = JSON.parse(
-    values.outputs !== undefined
-      ? fs.readFileSync(values.outputs, "utf8")
-      : execFileSync("pulumi", ["stack", "output", "--json", "--stack", stack], {
-          encoding: "utf8",
-        }),
-  ) as Record<string, unknown>;
-  const tableArn = String(outputs.tableArn);
+  let outputs: unknown;
+  try {
+    outputs = JSON.parse(text);
+  } catch {
+    throw new UsageError(`the stack's outputs${file ? ` in ${file}` : ""} are not JSON`);
+  }
+  const o = (outputs ?? {}) as Record<string, unknown>;
+  for (const key of ["tableName", "tableArn"]) {
+    if (typeof o[key] !== "string" || o[key] === "") {
+      throw new UsageError(
+        `the stack's outputs${file ? ` in ${file}` : ""} have no ${key}: has ${stack} been ` +
+          "deployed with pulumi up, and is this the file of `pulumi stack output --json`?",
+      );
+    }
+  }
+  if (!isArn(o.tableArn as string)) {
+    throw new UsageError(`the stack's output tableArn is not an ARN, got '${o.tableArn}'`);
+  }
+  return o;
+}
+
+/** Fails with a clear message, before any check, when no credentials can be had. */
+async function requireCredentials(client: DynamoDBClient): Promise<void> {
+  try {
+    await client.config.credentials();
+  } catch (e) {
+    throw new UsageError(
+      "no AWS credentials were found, and verify runs with your own: set them as for the AWS CLI " +
+        "(for example `aws configure sso` and `export AWS_PROFILE=...`; `aws sts " +
+        `get-caller-identity\` checks them). ${(e as Error).message}`,
+    );
+  }
+}
+
+async function main(values: Record<string, unknown>, stack: string): Promise<number> {
+  const stacks = committedStacks();
+  if (!stacks.includes(stack)) throw unknownChoice("stack", stack, stacks);
+  let settings;
+  try {
+    settings = parseStackConfig(loadStackConfig(stack), PROJECT, stack);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+  const outputs = readOutputs(stack, values.outputs as string | undefined);
+  const tableArn = outputs.tableArn as string;
   const region = parseArn(tableArn).region;
+  const dynamodb = new DynamoDBClient({ region });
+  await requireCredentials(dynamodb);
   const verdicts = await verify(
     {
       settings,
-      tableName: String(outputs.tableName),
+      tableName: outputs.tableName as string,
       tableArn,
       shredderUserName:
         typeof outputs.shredderUserName === "string" ? outputs.shredderUserName : undefined,
-      extraRoles: values.role ?? [],
-      writeCanary: values["write-canary"] ?? false,
+      extraRoles: (values.role as string[] | undefined) ?? [],
+      writeCanary: values["write-canary"] === true,
       now: Math.floor(Date.now() / 1000),
     },
-    { dynamodb: new DynamoDBClient({ region }), iam: new IAMClient({ region }) },
+    { dynamodb, iam: new IAMClient({ region }) },
   );
   console.log(formatVerdicts(verdicts).join("\n"));
   const failed = verdicts.filter((v) => !v.ok).length;
   console.log(failed === 0 ? "All checks passed." : `${failed} check(s) failed.`);
-  return failed === 0 ? 0 : 1;
+  return failed === 0 ? EXIT.ok : EXIT.checkFailed;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (e: unknown) => {
-    console.error(String((e as Error).message ?? e));
-    process.exitCode = 2;
-  },
-);
+if (require.main === module) {
+  run(SPEC, ({ values, positionals }) => main(values, positionals[0]));
+}

@@ -17,6 +17,7 @@ import {
   quote,
   resolveSettings,
 } from "snowplow-duplicate-storage/args";
+import type { PlanInput } from "snowplow-duplicate-storage/capacity";
 
 /** Turns one engine config string into the key's type, or says why it cannot. */
 function decode(key: KeyName, raw: string): { value?: unknown; problem?: string } {
@@ -74,7 +75,8 @@ export class ConfigError extends pulumi.RunError {
  * `pulumi.runtime.allConfig()` returns it), decodes and checks them. `secretKeys` are the full
  * keys that were set with `--secret`, which this program refuses.
  *
- * @returns the arguments, as the stack gives them, and the settings they resolve to.
+ * @returns the arguments, as the stack gives them, the settings they resolve to, and what the
+ *   capacity plan starts from.
  * @throws ConfigError listing every problem, before any resource is declared.
  */
 export function readStackConfig(
@@ -82,7 +84,7 @@ export function readStackConfig(
   namespace: string,
   stack: string,
   secretKeys: readonly string[] = [],
-): { args: ArgValues; settings: DedupSettings } {
+): { args: ArgValues; settings: DedupSettings; plan: PlanInput | undefined } {
   const known = Object.keys(KEYS) as KeyName[];
   const input: Record<string, unknown> = {};
   const problems: string[] = [];
@@ -119,7 +121,7 @@ export function readStackConfig(
   if (all.length > 0 || resolved.settings === undefined) {
     throw new ConfigError(namespace, [...new Set(all)]);
   }
-  return { args, settings: resolved.settings };
+  return { args, settings: resolved.settings, plan: resolved.plan };
 }
 
 /** The settings that a stack's config resolves to; see `readStackConfig`. */

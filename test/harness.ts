@@ -3,6 +3,7 @@
  * program run through the SDK's own entry point against the recording engine
  * (tools/recordingEngine.ts), as `npm run plan` does, remembered by its config and stack.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
@@ -83,4 +84,34 @@ export function projectConfig(values: Record<string, string>): Record<string, st
     "aws:region": DEFAULT_REGION,
     ...Object.fromEntries(Object.entries(values).map(([k, v]) => [`${PROJECT}:${k}`, v])),
   };
+}
+
+/** What a command printed and its exit code. */
+export interface CommandResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `commands/<name>.ts` as `npm run <name>` does, in `cwd` (the repository by default), with
+ * `env` on top of this process's environment; a key set to undefined is removed. The AWS SDK never
+ * tries the instance-metadata endpoint.
+ */
+export function command(
+  name: string,
+  args: readonly string[],
+  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
+): CommandResult {
+  const env: NodeJS.ProcessEnv = { ...process.env, AWS_EC2_METADATA_DISABLED: "true" };
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  const r = spawnSync(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", path.join(ROOT, "commands", `${name}.ts`), ...args],
+    { cwd: options.cwd ?? ROOT, env, encoding: "utf8" },
+  );
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -26,7 +26,7 @@ const LAYERS: Record<string, { readonly uses: readonly string[]; readonly pure: 
     uses: ["duplicate-storage/component", "duplicate-storage/args", "duplicate-storage/contract"],
     pure: false,
   },
-  stack: { uses: ["duplicate-storage/args", "stack"], pure: false },
+  stack: { uses: ["duplicate-storage/args", "duplicate-storage/capacity", "stack"], pure: false },
   "index.ts": { uses: ["duplicate-storage/index.ts", "stack"], pure: false },
   tools: { uses: ["stack"], pure: false },
   commands: {

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -7,6 +6,7 @@ import { planJson, planOf, planPath, planStack, planText } from "../commands/pla
 import { Run, runProgram } from "../tools/recordingEngine";
 import {
   ACCOUNT,
+  command,
   committedStacks,
   DELIBERATE_TYPE_ERROR,
   editStackFile,
@@ -113,20 +113,42 @@ describe("the offline plan", () => {
       }),
     );
     try {
-      const result = spawnSync(
-        process.execPath,
-        ["-r", "ts-node/register/transpile-only", "commands/plan.ts", "dev", "--dir", dir],
-        { cwd: ROOT, encoding: "utf8" },
-      );
-      assert.equal(result.status, 1, result.stderr);
+      const result = command("plan", ["dev", "--dir", dir]);
+      assert.equal(result.status, 2, result.stderr);
       assert.equal(result.stdout, "");
-      assert.match(result.stderr, /nothing was created/);
+      assert.match(result.stderr, /^error: dev: Invalid stack config .* \(nothing was created\)/);
       assert.match(
         result.stderr,
         /unknown config key 'writeCapcity'.*did you mean 'writeCapacity'/,
       );
       assert.match(result.stderr, /kmsKeyArn needs aws:region, .* set aws:region to 'us-east-1'/);
       assert.doesNotMatch(result.stderr, /at .*\.ts:\d+/, "no stack trace");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("plans every stack it is given, and prints the program's warnings as pulumi preview would", () => {
+    // dev sized for 10 million events in 30 minutes on its 10 write units; prod as committed.
+    const dir = scratchProject((d) =>
+      editStackFile(path.join(d, "Pulumi.dev.yaml"), {
+        expectedEventsPerRun: 10_000_000,
+        targetRunMinutes: 30,
+      }),
+    );
+    try {
+      const result = command("plan", ["dev", "prod", "--dir", dir]);
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stdout, /^\+ pulumi:pulumi:Stack {2}snowplow-dedup-dev$/m);
+      assert.match(result.stdout, /^\+ pulumi:pulumi:Stack {2}snowplow-dedup-prod$/m);
+      const warnings = result.stderr.split("\n").filter((l) => l.startsWith("warning"));
+      assert.equal(warnings.length, 1, result.stderr);
+      assert.match(
+        warnings[0],
+        /^warning \(dev\): Writes would be throttled in 30 of the 30 minutes of each run/,
+      );
+      assert.match(result.stderr, /^Planned dev: \d+ resources, 1 warning\.$/m);
+      assert.match(result.stderr, /^Planned prod: \d+ resources, 0 warnings\.$/m);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -5,6 +5,7 @@
  * from the first second cost. Pure functions.
  */
 import {
+  MAX_CAPACITY,
   ON_DEMAND_DEFAULT_WARM_WRITES,
   Run,
   RunSummary,
@@ -118,6 +119,8 @@ export interface CapacityOption {
   readonly oneTimeCharge?: string;
   /** Minutes of a run (of the first run, on demand) with throttled writes. */
   readonly throttledMinutes: number;
+  /** What the stack config still needs from the user, when `config` is not complete. */
+  readonly needs?: string;
 }
 
 /** Estimated monthly costs in USD, for choosing a billing mode. */
@@ -142,8 +145,13 @@ export interface CapacityPlanSummary {
   readonly run: RunSummary;
   /** Setups that would serve the run from its first second, and on-demand alone. */
   readonly options: CapacityOption[];
-  /** The cheapest option that does not throttle. */
-  readonly recommended: CapacityOptionName;
+  /**
+   * The cheapest option that does not throttle; none when the run needs more than a table may
+   * have within AWS's default quota (`quotaAdvice` then says what to do).
+   */
+  readonly recommended?: CapacityOptionName;
+  /** Why no option serves the run within the quota, and what would, when none does. */
+  readonly quotaAdvice?: string;
 }
 
 /** The plan, and why the configured table fails the run, if it does. */
@@ -179,7 +187,8 @@ export interface PlanInput {
 /** The setups that would serve `run` from its first second, and on-demand alone. */
 export function capacityOptions(input: PlanInput): CapacityOption[] {
   const run: Run = { events: input.expectedEventsPerRun, minutes: input.targetRunMinutes };
-  const peak = input.writeRate;
+  // A table may have at most the quota: above it, every option throttles, and says so.
+  const peak = Math.min(input.writeRate, MAX_CAPACITY);
   const runs = input.runsPerDay;
   const read = input.readCapacity;
   const lead = input.runSchedule?.leadMinutes ?? input.fallback.leadMinutes;
@@ -208,6 +217,7 @@ export function capacityOptions(input: PlanInput): CapacityOption[] {
       autoscaling: { maxWriteCapacity: peak, targetUtilization: input.fallback.targetUtilization },
       scheduledWriteCapacity: peak,
     };
+    const starts = input.runSchedule?.startTimesUtc;
     options.push({
       name: "scheduled",
       description:
@@ -218,10 +228,7 @@ export function capacityOptions(input: PlanInput): CapacityOption[] {
         billingMode: "PROVISIONED",
         writeCapacity: floor,
         autoscaling: { maxWriteCapacity: peak },
-        runSchedule: {
-          startTimesUtc: input.runSchedule?.startTimesUtc ?? Array<string>(runs).fill("HH:MM"),
-          leadMinutes: lead,
-        },
+        runSchedule: { ...(starts ? { startTimesUtc: [...starts] } : {}), leadMinutes: lead },
       },
       monthlyUsd: scheduledMonthlyUsd({
         floor,
@@ -232,6 +239,9 @@ export function capacityOptions(input: PlanInput): CapacityOption[] {
         leadMinutes: lead,
       }),
       throttledMinutes: throttled(table, run),
+      ...(starts
+        ? {}
+        : { needs: `the start times of the ${runs} run(s) a day, runSchedule.startTimesUtc` }),
     });
   }
   if (peak > ON_DEMAND_DEFAULT_WARM_WRITES) {
@@ -256,15 +266,39 @@ export function capacityOptions(input: PlanInput): CapacityOption[] {
   return options;
 }
 
+/**
+ * What to do about a run that needs more writes a second than a table may have within AWS's
+ * default quota: more time, smaller runs, or a raised quota.
+ */
+export function quotaAdvice(input: PlanInput): string | undefined {
+  if (input.writeRate <= MAX_CAPACITY) return undefined;
+  const events = input.expectedEventsPerRun;
+  const minutes = Math.ceil(events / (MAX_CAPACITY * 60));
+  const parts = Math.ceil(input.writeRate / MAX_CAPACITY);
+  return (
+    `A run of ${events} events in ${input.targetRunMinutes} minutes needs ` +
+    `${input.writeRate} writes a second, more than the ${MAX_CAPACITY} a table may have within ` +
+    "AWS's default quota, so every setup throttles it. Give each run at least " +
+    `${minutes} minutes (targetRunMinutes ${minutes}), or split it into ${parts} runs of at ` +
+    `most ${Math.floor(events / parts)} events; or ask AWS for a higher table-level write ` +
+    "quota (Service Quotas, Amazon DynamoDB), which this program's capacity keys, bounded by the " +
+    "default quota, cannot use yet."
+  );
+}
+
 function throttled(table: TableModel, run: Run): number {
   return simulateRun(table, run).throttledMinutes;
 }
 
-/** The cheapest option that does not throttle; the first listed wins a tie. */
-export function recommend(options: readonly CapacityOption[]): CapacityOption {
+/**
+ * The cheapest option that does not throttle, the first listed winning a tie; none when every
+ * option throttles, which happens only for a run above the quota.
+ */
+export function recommend(options: readonly CapacityOption[]): CapacityOption | undefined {
   const fit = options.filter((o) => o.throttledMinutes === 0);
-  // Provisioned at the peak never throttles, so `fit` is never empty.
-  return fit.reduce((best, o) => (o.monthlyUsd < best.monthlyUsd ? o : best));
+  return fit.length === 0
+    ? undefined
+    : fit.reduce((best, o) => (o.monthlyUsd < best.monthlyUsd ? o : best));
 }
 
 /** Compares the configured table with what the expected runs need. */
@@ -300,24 +334,28 @@ export function planCapacity(input: PlanInput): CapacityPlan {
   };
   const options = capacityOptions(input);
   const best = recommend(options);
+  const advice = quotaAdvice(input);
 
   let warning: string | undefined;
   if (report.throttledMinutes > 0) {
     const which =
       table.billingMode === "PAY_PER_REQUEST" ? "the first run on a new table" : "each run";
+    const fix = best
+      ? `Cheapest setup that would not: ${best.description}, about USD ${best.monthlyUsd} a ` +
+        "month (output capacityPlan; npm run capacity)."
+      : `${advice} (npm run capacity)`;
     warning =
       `Writes would be throttled in ${report.throttledMinutes} of the ${run.minutes} minutes of ` +
       `${which} (${report.throttledPercent}% of its writes at ${required} a second), and the ` +
-      `shredder's job fails once the AWS SDK's retries are spent. Cheapest setup that would not: ` +
-      `${best.description}, about USD ${best.monthlyUsd} a month (output capacityPlan; ` +
-      "npm run capacity).";
+      `shredder's job fails once the AWS SDK's retries are spent. ${fix}`;
   }
   return {
     requiredWriteCapacity: required,
     estimatedMonthlyCostUsd: estimate,
     run: report,
     options,
-    recommended: best.name,
+    ...(best ? { recommended: best.name } : {}),
+    ...(advice ? { quotaAdvice: advice } : {}),
     warning,
   };
 }

@@ -136,9 +136,11 @@ export function simulateRun(table: TableModel, run: Run): RunReport {
       if (m > 0 && m % ON_DEMAND_DOUBLING_MINUTES === 0) {
         instant = Math.max(instant, 2 * peakServed);
       }
-      const served = Math.min(needed, instant);
+      // No table serves more than the table-level quota, on demand too.
+      const capacity = Math.min(instant, MAX_CAPACITY);
+      const served = Math.min(needed, capacity);
       peakServed = Math.max(peakServed, served);
-      minutes.push({ minute: m, needed, served, capacity: instant });
+      minutes.push({ minute: m, needed, served, capacity });
     }
     return report(minutes);
   }

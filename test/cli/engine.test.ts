@@ -177,11 +177,15 @@ describe("the real engine, with the stand-in AWS provider", function () {
       return { code: r.status, out: r.stdout, err: r.stderr };
     }
 
-    it("is silent when the table stays", () => {
+    it("says in one line that the table stays", () => {
       ws.ok("config", "set", "writeCapacity", "20", "--stack", "blue");
       const r = check("blue");
       assert.equal(r.code, 0, r.err);
-      assert.equal(r.out, "");
+      assert.equal(
+        r.out,
+        "OK: the preview of blue keeps the de-duplication table snowplow-deduplication-blue " +
+          "(update); nothing replaces or deletes it.\n",
+      );
     });
 
     it("warns in one line that the renamed stack would replace the table, and fails with --fail", () => {
@@ -194,6 +198,14 @@ describe("the real engine, with the stand-in AWS provider", function () {
         lines[0],
         /^WARNING: pulumi up would REPLACE the de-duplication table snowplow-deduplication-blue with snowplow-deduplication-green \(changed: name\)/,
       );
+      // The stack keeps its table on delete by default, as its state records.
+      assert.match(lines[0], /so the old table stays in AWS, with its history/);
+    });
+
+    it("exits 2, not 1, when the preview itself fails", () => {
+      const r = check("no-such-stack");
+      assert.equal(r.code, 2, r.out + r.err);
+      assert.match(r.err, /^error: pulumi preview of no-such-stack failed, so nothing was checked/);
     });
   });
 });

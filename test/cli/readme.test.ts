@@ -130,8 +130,9 @@ describe("the README, run with the real Pulumi CLI", function () {
     const adopting = section("## Adopting a table made by hand");
     const lines = [
       ...new Set(
-        [...USER_DOCS.matchAll(/^\s*(pulumi config set .+)$/gm)]
-          .map((m) => m[1].trim())
+        // The commands of the documents' `sh` blocks: a `console` block shows a command's output.
+        shLines(USER_DOCS)
+          .filter((l) => l.startsWith("pulumi config set "))
           .filter((l) => !firstRun.includes(l) && !adopting.includes(l)),
       ),
     ];

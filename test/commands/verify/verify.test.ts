@@ -324,6 +324,7 @@ describe("npm run verify, against moto and a stand-in for SimulatePrincipalPolic
               AWS_SECRET_ACCESS_KEY: "do-not-print-this-secret",
               AWS_REGION: REGION,
               AWS_MAX_ATTEMPTS: "1",
+              AWS_EC2_METADATA_DISABLED: "true",
             },
           },
         );

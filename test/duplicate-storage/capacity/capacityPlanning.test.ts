@@ -191,10 +191,58 @@ describe("capacity planning", () => {
             table: { billingMode: "PROVISIONED", writeCapacity },
           };
           const best = recommend(capacityOptions(input));
+          assert.ok(best, "a run within the quota always has a setup that serves it");
           const r = simulateRun(tableOf(best.config, peak), { events, minutes });
           assert.equal(r.throttledMinutes, 0, JSON.stringify(best));
         },
       ),
     );
+  });
+
+  describe("a run above AWS's default table quota of 40,000 writes a second", () => {
+    // 100,000,000 events in 10 minutes: 100,000,000 / 600 s = 166,666.7, rounded up to 166,667.
+    const input: PlanInput = {
+      expectedEventsPerRun: 100_000_000,
+      targetRunMinutes: 10,
+      writeRate: 166_667,
+      fallback: FALLBACK,
+      runsPerDay: 1,
+      readCapacity: 5,
+      table: { billingMode: "PAY_PER_REQUEST", warmThroughput: 40_000 },
+    };
+    const plan = planCapacity(input);
+
+    it("recommends nothing, since every setup within the quota throttles it", () => {
+      assert.equal(plan.recommended, undefined);
+      assert.ok(plan.options.every((o) => o.throttledMinutes > 0));
+    });
+
+    it("offers no setup above the quota", () => {
+      const numbers = (v: unknown): number[] =>
+        typeof v === "number"
+          ? [v]
+          : v && typeof v === "object"
+            ? Object.values(v).flatMap(numbers)
+            : [];
+      for (const o of plan.options) {
+        assert.ok(Math.max(...numbers(o.config)) <= 40_000, JSON.stringify(o.config));
+      }
+    });
+
+    it("says what would serve it: more time, smaller runs, or a raised quota", () => {
+      // At 40,000 a second: 100,000,000 / (40,000 × 60) = 41.7, so 42 minutes; 166,667 /
+      // 40,000 = 4.2, so 5 runs of 100,000,000 / 5 = 20,000,000 events.
+      assert.equal(
+        plan.quotaAdvice,
+        "A run of 100000000 events in 10 minutes needs 166667 writes a second, more than the " +
+          "40000 a table may have within AWS's default quota, so every setup throttles it. Give " +
+          "each run at least 42 minutes (targetRunMinutes 42), or split it into 5 runs of at most " +
+          "20000000 events; or ask AWS for a higher table-level write quota (Service Quotas, " +
+          "Amazon DynamoDB), which this program's capacity keys, bounded by the default quota, " +
+          "cannot use yet.",
+      );
+      assert.match(plan.warning!, /^Writes would be throttled in 10 of the 10 minutes/);
+      assert.ok(plan.warning!.includes(plan.quotaAdvice!));
+    });
   });
 });

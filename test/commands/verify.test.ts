@@ -1,0 +1,76 @@
+/**
+ * `npm run verify` when it cannot check at all: each of its own failures is told apart from a
+ * failed check by exit code 2 and a message that names the cause. (Its checks, against moto, are
+ * in test/commands/verify/.)
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { command } from "../harness";
+
+const OUTPUTS = {
+  tableName: "snowplow-deduplication-dev",
+  tableArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/snowplow-deduplication-dev",
+};
+
+/** A home and environment with no AWS credentials of any kind. */
+const NO_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: undefined,
+  AWS_SECRET_ACCESS_KEY: undefined,
+  AWS_SESSION_TOKEN: undefined,
+  AWS_PROFILE: undefined,
+  AWS_CONFIG_FILE: "/nonexistent/aws-config",
+  AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
+  AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+  AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+  AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+};
+
+describe("npm run verify, when it cannot check", () => {
+  let dir: string;
+  const write = (name: string, value: unknown) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, typeof value === "string" ? value : JSON.stringify(value));
+    return file;
+  };
+  before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "verify-cli-"))));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("exits 2 and names credentials when there are none, checking nothing", () => {
+    const r = command("verify", ["dev", "--outputs", write("outputs.json", OUTPUTS)], {
+      env: NO_CREDENTIALS,
+    });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^error: no AWS credentials were found, and verify runs with your own/);
+    assert.equal(r.stdout, "");
+    assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+  });
+
+  it("exits 2 when the outputs have no table", () => {
+    const r = command("verify", ["dev", "--outputs", write("empty.json", {})]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /have no tableName: has dev been deployed with pulumi up/);
+  });
+
+  it("exits 2 when the outputs file is missing or not JSON", () => {
+    const missing = command("verify", ["dev", "--outputs", path.join(dir, "nothing.json")]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /^error: cannot read --outputs .*nothing\.json/);
+    const garbled = command("verify", ["dev", "--outputs", write("bad.json", "{")]);
+    assert.equal(garbled.status, 2);
+    assert.match(garbled.stderr, /are not JSON/);
+  });
+
+  it("exits 2 and says so when the Pulumi CLI is not installed", () => {
+    const r = command("verify", ["dev"], { env: { PATH: path.dirname(process.execPath) } });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^error: the Pulumi CLI is not on your PATH: install it/);
+  });
+
+  it("exits 2 for a stack it does not know, and suggests the nearest", () => {
+    const r = command("verify", ["prd"]);
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, "error: unknown stack 'prd'. Did you mean 'prod'? Known: dev, prod.\n");
+  });
+});
