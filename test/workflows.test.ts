@@ -167,8 +167,27 @@ describe("GitHub workflows", () => {
     }
     const up = workflow("up.yml").jobs.up;
     assert.equal(up.environment, "${{ inputs.stack }}");
-    const pulumi = up.steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@"));
-    assert.equal(pulumi.with.command, "up");
+  });
+
+  it("deploy with preview:check --fail before pulumi up, and verify after it", () => {
+    const steps = workflow("up.yml").jobs.up.steps as {
+      uses?: string;
+      run?: string;
+      with?: Record<string, unknown>;
+      env?: Record<string, string>;
+    }[];
+    const at = (pattern: RegExp) => steps.findIndex((s) => pattern.test(s.run ?? ""));
+    const check = at(/^npm run -s preview:check -- "\$STACK" --fail$/);
+    const deploy = at(/^pulumi up --yes --non-interactive --stack "\$STACK"$/);
+    const verify = at(/^npm run -s verify -- "\$STACK"$/);
+    assert.ok(check >= 0 && deploy > check && verify > deploy, `${check} ${deploy} ${verify}`);
+    for (const i of [check, deploy, verify]) {
+      assert.equal(steps[i].env?.STACK, "${{ inputs.stack }}");
+    }
+    // The CLI is installed before the first of them; no step runs a second `up`.
+    const install = steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@"));
+    assert.ok(install >= 0 && install < check);
+    assert.equal(steps[install].with?.command, undefined);
   });
 });
 

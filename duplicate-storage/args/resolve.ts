@@ -3,7 +3,7 @@
  * the stack, checks every rule, those of one argument (`rules.ts`) and those that involve several,
  * and reports every problem at once. Pure: nothing here knows Pulumi.
  */
-import { PlanInput } from "../capacity/capacityPlanning";
+import { PlanInput, runGaps } from "../capacity/capacityPlanning";
 import {
   MAX_CAPACITY,
   ON_DEMAND_DEFAULT_WARM_WRITES,
@@ -155,6 +155,16 @@ export function resolveSettings(
     );
   }
 
+  // An adopted table holds history that this stack did not create. Refused rather than
+  // overridden: retainOnDelete false would let `pulumi destroy`, or a later replacement, delete
+  // it, and quietly keeping the table only while importing would not outlast the import.
+  if (candidate.importExistingTable && input.retainOnDelete === false) {
+    problems.push(
+      "importExistingTable adopts a table whose history this stack did not create, but " +
+        "retainOnDelete is 'false', so pulumi destroy would delete it: set retainOnDelete to " +
+        "true, or adopt the table in a stack that keeps its table (not dev)",
+    );
+  }
   if (candidate.importExistingTable && input.tableName === undefined) {
     problems.push(
       "importExistingTable requires tableName: set it to the name of the table to adopt " +
@@ -191,11 +201,6 @@ function defaultWarmThroughput(rate: number | undefined, provisioned: boolean): 
 function runCount(schedule: ArgValues["runSchedule"]): number | undefined {
   const times = (schedule as { startTimesUtc?: unknown } | undefined)?.startTimesUtc;
   return Array.isArray(times) && times.length > 0 ? times.length : undefined;
-}
-
-function minutesOfDay(time: string): number {
-  const [h, m] = time.split(":").map(Number);
-  return h * 60 + m;
 }
 
 /** The rules of runSchedule that involve other keys; its own shape is the schema's. */
@@ -266,15 +271,11 @@ function runScheduleProblems(
   // Each run keeps the floor raised from `lead` before its start to `lead` after its target end;
   // the next run's raise must come after that, or its lowering would cut into the next run.
   const held = 2 * lead + (input.targetRunMinutes as number);
-  const sorted = [...times].sort();
-  for (let i = 0; i < sorted.length; i++) {
-    const a = sorted[i];
-    const b = sorted[(i + 1) % sorted.length];
-    const gap = (minutesOfDay(b) - minutesOfDay(a) + 1440) % 1440 || (sorted.length > 1 ? 0 : 1440);
+  for (const { from, to, minutes: gap } of runGaps(times)) {
     if (gap < held) {
       problems.push(
-        `runSchedule.startTimesUtc ${quote(a)} and ${quote(b)} are ${gap} minutes apart, but each ` +
-          `run holds the table raised for ${held} minutes (leadMinutes, targetRunMinutes, ` +
+        `runSchedule.startTimesUtc ${quote(from)} and ${quote(to)} are ${gap} minutes apart, but ` +
+          `each run holds the table raised for ${held} minutes (leadMinutes, targetRunMinutes, ` +
           `leadMinutes): start runs at least ${held} minutes apart`,
       );
     }

@@ -103,6 +103,42 @@ export const CapacityOptionName = {
 /** A setup that the plan compares. */
 export type CapacityOptionName = (typeof CapacityOptionName)[keyof typeof CapacityOptionName];
 
+/** The minutes from each run's start to the next one's, in the order of the day, across midnight. */
+export function runGaps(
+  startTimesUtc: readonly string[],
+): { from: string; to: string; minutes: number }[] {
+  const minutesOf = (t: string) => {
+    const [h, m] = t.split(":").map(Number);
+    return h * 60 + m;
+  };
+  const sorted = [...startTimesUtc].sort();
+  return sorted.map((from, i) => {
+    const to = sorted[(i + 1) % sorted.length];
+    // A single run a day is a whole day from the next day's.
+    const minutes =
+      (minutesOf(to) - minutesOf(from) + 1440) % 1440 || (sorted.length > 1 ? 0 : 1440);
+    return { from, to, minutes };
+  });
+}
+
+/**
+ * The longest time between the starts of two runs, in minutes: from the schedule's start times,
+ * or a day over `runsPerDay` for runs spread evenly.
+ */
+export function longestGapMinutes(runsPerDay: number, startTimesUtc?: readonly string[]): number {
+  if (startTimesUtc === undefined || startTimesUtc.length === 0) return 1440 / runsPerDay;
+  return Math.max(...runGaps(startTimesUtc).map((g) => g.minutes));
+}
+
+/**
+ * Whole hours without a write after which no run can have written: one more than the hours in
+ * the longest gap between run starts, since an idle stretch is shorter than that gap and so
+ * covers fewer whole hours. The hourly "no writes" alarm fires after that many empty hours.
+ */
+export function noWritesHours(runsPerDay: number, startTimesUtc?: readonly string[]): number {
+  return Math.ceil(longestGapMinutes(runsPerDay, startTimesUtc) / 60) + 1;
+}
+
 /** A setup that serves the run, with its cost and the stack config that declares it. */
 export interface CapacityOption {
   readonly name: CapacityOptionName;

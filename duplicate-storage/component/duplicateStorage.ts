@@ -13,7 +13,13 @@ import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseArn } from "@aws-sdk/util-arn-parser";
 import { ArgValues, BillingMode, DedupSettings, KeyName, resolveSettings } from "../args";
-import { CapacityPlanSummary, MonthlyCostEstimate, PlanInput, planCapacity } from "../capacity";
+import {
+  CapacityPlanSummary,
+  MonthlyCostEstimate,
+  PlanInput,
+  noWritesHours,
+  planCapacity,
+} from "../capacity";
 import {
   SelfDescribingConfig,
   ShredderConfigFormat,
@@ -701,6 +707,29 @@ export class DuplicateStorage extends pulumi.ComponentResource {
         evaluationPeriods: 1,
         threshold: alarms.throttledWritesThreshold,
         comparisonOperator: "GreaterThanOrEqualToThreshold",
+      },
+      { parent: this },
+    );
+    // The one signal of the silent failure: a write that IAM, an SCP or a key policy refuses
+    // never reaches the table, so every event becomes a bad row while the job succeeds, and the
+    // table takes no writes at all. Hours without data count as hours without writes.
+    const hours = noWritesHours(settings.runsPerDay, settings.runSchedule?.startTimesUtc);
+    new cloudwatch.MetricAlarm(
+      `${name}-no-writes`,
+      {
+        ...common,
+        alarmDescription:
+          `The Snowplow de-duplication table ${settings.tableName} has taken no writes for ` +
+          `${hours} hours, longer than the longest gap between the shredder's runs: a run was ` +
+          "missed, or every write fails (a policy on the wrong role, an SCP, a key policy, a " +
+          "wrong table) while the job succeeds and every event becomes a bad row.",
+        metricName: "ConsumedWriteCapacityUnits",
+        period: 3600,
+        evaluationPeriods: hours,
+        datapointsToAlarm: hours,
+        threshold: 1,
+        comparisonOperator: "LessThanThreshold",
+        treatMissingData: "breaching",
       },
       { parent: this },
     );

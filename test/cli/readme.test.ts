@@ -185,10 +185,8 @@ describe("the README, run with the real Pulumi CLI", function () {
   });
 
   it("adopts a table made from the setup guide with the adoption steps, keeping it", () => {
-    const ws = new Workspace();
+    const ws = new Workspace(["Pulumi.dev.yaml"]);
     try {
-      ws.ok("stack", "init", "adopt");
-      ws.ok("config", "set", "aws:region", "eu-west-1");
       // The guide's table, as the console makes it: 100 write and 100 read units, no TTL.
       const guideTable = {
         name: "snowplow-deduplication",
@@ -211,13 +209,26 @@ describe("the README, run with the real Pulumi CLI", function () {
       const [first, second] = [
         ...section("## Adopting a table made by hand").matchAll(/```sh\n([\s\S]*?)```/g),
       ].map((m) => shLines(m[0]));
-      for (const line of first) runLine(ws, line);
+      // Not in dev, which deletes its table on destroy: the program refuses it there.
+      ws.ok("stack", "init", "dev");
+      for (const line of first.filter((l) => !l.startsWith("pulumi stack select"))) {
+        ws.readmeLine(`${line} --stack dev`);
+      }
+      const refused = ws.pulumi("preview", "--stack", "dev");
+      assert.notEqual(refused.code, 0);
+      assert.match(refused.stdout + refused.stderr, /importExistingTable adopts a table/);
+      assert.deepEqual(Object.keys(ws.cloud()), [
+        "aws:dynamodb/table:Table::snowplow-deduplication",
+      ]);
 
-      const steps = ws.preview("adopt");
+      // In the README's own stack, which keeps its table.
+      assert.equal(first[0], "pulumi stack select --create adopted");
+      for (const line of first) runLine(ws, line);
+      const steps = ws.preview("adopted");
       const tableStep = steps.find((s) => urnName(s.urn) === "snowplow-dedup-table");
       assert.equal(tableStep?.op, "import");
       assert.ok(!steps.some((s) => s.op === "replace" || s.op === "create-replacement"));
-      ws.ok("up", "--stack", "adopt");
+      ws.ok("up", "--stack", "adopted");
 
       for (const line of second) runLine(ws, line);
       const tables = Object.values(ws.cloud()).filter((e) => e.type === "aws:dynamodb/table:Table");

@@ -13,7 +13,7 @@ import {
   KEYS,
 } from "snowplow-duplicate-storage/args";
 import { ConfigError, parseStackConfig } from "../../stack/config";
-import { ROOT, USER_DOCUMENTS } from "../harness";
+import { ROOT, USER_DOCUMENTS, loadStackConfig } from "../harness";
 
 const NS = "snowplow-dedup";
 const KEY_ID = "1234abcd-12ab-34cd-56ef-1234567890ab";
@@ -737,6 +737,31 @@ describe("parseStackConfig", () => {
         assert.ok(message.includes(allowed), `says what is allowed (${allowed}): ${message}`);
       });
     }
+
+    it("refuses to adopt a table into a stack that would delete it, as dev would", () => {
+      assert.deepEqual(
+        problemsOf({
+          importExistingTable: "true",
+          tableName: "snowplow-deduplication",
+          retainOnDelete: "false",
+        }),
+        [
+          "importExistingTable adopts a table whose history this stack did not create, but " +
+            "retainOnDelete is 'false', so pulumi destroy would delete it: set retainOnDelete to " +
+            "true, or adopt the table in a stack that keeps its table (not dev)",
+        ],
+      );
+      const dev = loadStackConfig("dev");
+      assert.throws(
+        () =>
+          parseStackConfig(
+            { ...dev, [`${NS}:importExistingTable`]: "true", [`${NS}:tableName`]: "t1" },
+            NS,
+            "dev",
+          ),
+        /importExistingTable adopts a table/,
+      );
+    });
 
     it("says 'a role name' and 'the role's name' for a role given by its ARN", () => {
       const arn = "arn:aws:iam::123456789012:role/EMR_EC2_DefaultRole";

@@ -60,6 +60,13 @@ describe("every committed stack file", () => {
     assert.equal(plan.run.throttledMinutes, 0);
     const actions = r.ofType("aws:appautoscaling/scheduledAction:ScheduledAction");
     assert.equal(actions.length, 8);
+    // Runs at 00:00, 06:00, 12:00 and 18:00 start 360 minutes apart, 6 hours: the table has
+    // taken no writes for 6 + 1 = 7 whole hours only when a run was missed or its writes fail.
+    const noWrites = r
+      .ofType("aws:cloudwatch/metricAlarm:MetricAlarm")
+      .find((a) => a.name === "snowplow-dedup-no-writes")!;
+    assert.equal(noWrites.inputs.evaluationPeriods, 7);
+    assert.equal(noWrites.inputs.period, 3600);
   });
 
   it("fails here when broken, before anyone runs pulumi preview", async () => {

@@ -577,7 +577,7 @@ describe("DuplicateStorage", () => {
       });
       const consumed = r
         .ofType("aws:cloudwatch/metricAlarm:MetricAlarm")
-        .find((a) => a.inputs.metricName === "ConsumedWriteCapacityUnits")!;
+        .find((a) => a.name === "snowplow-dedup-consumed-writes")!;
       // 80% of the 6,000-unit ceiling, above the 5,556 a run needs: 0.8 × 6,000 × 300 s.
       assert.equal(consumed.inputs.threshold, 1_440_000);
       for (const a of r.ofType(SCHEDULED_ACTION)) {
@@ -685,10 +685,17 @@ describe("DuplicateStorage", () => {
   });
 
   describe("alarms", () => {
+    /** A table raised before each run by a schedule, for 10 million events in 30 minutes. */
+    const scheduledBase: DuplicateStorageArgs = {
+      writeCapacity: 500,
+      autoscaling: { maxWriteCapacity: 6000 },
+      expectedEventsPerRun: 10_000_000,
+      targetRunMinutes: 30,
+    };
     const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
     const TOPIC = `arn:aws:sns:${DEFAULT_REGION}:${ACCOUNT}:snowplow-alerts`;
-    const metric = (r: Run, name: string) =>
-      r.ofType(ALARM).find((a) => a.inputs.metricName === name)!;
+    const alarm = (r: Run, role: string) =>
+      r.ofType(ALARM).find((a) => a.name === `snowplow-dedup-${role}`)!;
 
     it("are absent by default", async () => {
       assert.deepEqual((await run()).ofType(ALARM), []);
@@ -696,17 +703,19 @@ describe("DuplicateStorage", () => {
 
     it("watch throttled writes and consumed writes against the provisioned units", async () => {
       const r = await run({ tableName: "dedup", alarms: { snsTopicArn: TOPIC } });
-      assert.equal(r.ofType(ALARM).length, 2);
-      for (const alarm of r.ofType(ALARM)) {
-        assert.equal(alarm.inputs.namespace, "AWS/DynamoDB");
-        assert.deepEqual(alarm.inputs.dimensions, { TableName: "dedup" });
-        assert.deepEqual(alarm.inputs.alarmActions, [TOPIC]);
-        assert.ok(alarm.inputs.alarmDescription.length > 20, alarm.name);
+      assert.equal(r.ofType(ALARM).length, 3);
+      for (const a of r.ofType(ALARM)) {
+        assert.equal(a.inputs.namespace, "AWS/DynamoDB");
+        assert.deepEqual(a.inputs.dimensions, { TableName: "dedup" });
+        assert.deepEqual(a.inputs.alarmActions, [TOPIC]);
+        assert.ok(a.inputs.alarmDescription.length > 20, a.name);
       }
-      const throttles = metric(r, "WriteThrottleEvents").inputs;
+      const throttles = alarm(r, "write-throttles").inputs;
+      assert.equal(throttles.metricName, "WriteThrottleEvents");
       assert.equal(throttles.threshold, 1);
       assert.equal(throttles.comparisonOperator, "GreaterThanOrEqualToThreshold");
-      const consumed = metric(r, "ConsumedWriteCapacityUnits").inputs;
+      const consumed = alarm(r, "consumed-writes").inputs;
+      assert.equal(consumed.metricName, "ConsumedWriteCapacityUnits");
       // 80% of 100 units a second, summed over the 300-second period.
       assert.equal(consumed.period, 300);
       assert.equal(consumed.threshold, 0.8 * 100 * 300);
@@ -717,16 +726,49 @@ describe("DuplicateStorage", () => {
         autoscaling: { maxWriteCapacity: 2000 },
         alarms: { snsTopicArn: TOPIC, consumedWritePercent: 90, throttledWritesThreshold: 10 },
       });
-      assert.equal(metric(r, "ConsumedWriteCapacityUnits").inputs.threshold, 0.9 * 2000 * 300);
-      assert.equal(metric(r, "WriteThrottleEvents").inputs.threshold, 10);
+      assert.equal(alarm(r, "consumed-writes").inputs.threshold, 0.9 * 2000 * 300);
+      assert.equal(alarm(r, "write-throttles").inputs.threshold, 10);
     });
 
-    it("only watch throttled writes with on-demand billing, which has no ceiling", async () => {
+    it("watch no ceiling with on-demand billing, which has none", async () => {
       const r = await run({ billingMode: "PAY_PER_REQUEST", alarms: { snsTopicArn: TOPIC } });
       assert.deepEqual(
-        r.ofType(ALARM).map((a) => a.inputs.metricName),
-        ["WriteThrottleEvents"],
+        r.ofType(ALARM).map((a) => a.name),
+        ["snowplow-dedup-write-throttles", "snowplow-dedup-no-writes"],
       );
+    });
+
+    describe("on a table that takes no writes, the silent failure's one signal", () => {
+      it("fires after a day and an hour without writes, for one run a day", async () => {
+        // One run a day: runs start 1,440 minutes apart, 24 hours, so 24 + 1 = 25 empty hours.
+        const noWrites = alarm(await run({ alarms: { snsTopicArn: TOPIC } }), "no-writes").inputs;
+        assert.equal(noWrites.metricName, "ConsumedWriteCapacityUnits");
+        assert.equal(noWrites.statistic, "Sum");
+        assert.equal(noWrites.period, 3600);
+        assert.equal(noWrites.evaluationPeriods, 25);
+        assert.equal(noWrites.datapointsToAlarm, 25);
+        assert.equal(noWrites.threshold, 1);
+        assert.equal(noWrites.comparisonOperator, "LessThanThreshold");
+        // DynamoDB may publish nothing for an idle table: no data counts as no writes.
+        assert.equal(noWrites.treatMissingData, "breaching");
+      });
+
+      it("fires after the longest gap of a schedule, across midnight", async () => {
+        // Runs at 01:00 and 22:30: 21 h 30 min from 01:00 to 22:30, and 2 h 30 min across
+        // midnight. The longest, 1,290 minutes, is 21.5 hours: 22 + 1 = 23 empty hours.
+        const r = await run({
+          ...scheduledBase,
+          runSchedule: { startTimesUtc: ["22:30", "01:00"] },
+          alarms: { snsTopicArn: TOPIC, consumedWritePercent: 95 },
+        });
+        assert.equal(alarm(r, "no-writes").inputs.evaluationPeriods, 23);
+      });
+
+      it("fires after 5 empty hours for runs spread evenly, 6 a day", async () => {
+        // 1,440 / 6 = 240 minutes between runs, 4 hours: 4 + 1 = 5.
+        const r = await run({ runsPerDay: 6, alarms: { snsTopicArn: TOPIC } });
+        assert.equal(alarm(r, "no-writes").inputs.evaluationPeriods, 5);
+      });
     });
   });
 
