@@ -95,7 +95,7 @@ export function parse(spec: CommandSpec, argv: readonly string[]): Parsed {
     const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(err.message ?? "");
     if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && unknown) {
       const given = unknown[1].replace(/^-+/, "");
-      const names = Object.keys(spec.flags);
+      const names = [...Object.keys(spec.flags), "help"];
       const near = names.length > 0 ? closest(given, names) : undefined;
       const hint =
         near !== undefined && distance(given, near) <= Math.max(2, Math.floor(given.length / 3))

@@ -161,7 +161,12 @@ export class Workspace {
    */
   useRelease(commit: string, paths: readonly string[]): void {
     this.removeProgram();
-    const archive = spawnSync("git", ["-C", ROOT, "archive", "--format=tar", commit, ...paths]);
+    const git = (...args: string[]) => spawnSync("git", ["-C", ROOT, ...args]);
+    // A shallow clone lacks the release: deepen it from where it was cloned, once.
+    if (git("cat-file", "-e", `${commit}^{commit}`).status !== 0) {
+      git("fetch", "--quiet", "--unshallow");
+    }
+    const archive = git("archive", "--format=tar", commit, ...paths);
     if (archive.status !== 0) {
       throw new Error(
         `git archive ${commit} failed (is the repository's history there?): ${archive.stderr}`,

@@ -14,7 +14,7 @@ const SPEC: CommandSpec = {
 };
 
 describe("the commands' conventions", () => {
-  it("answers --help on every command with usage, flags, examples and exit codes, exiting 0", () => {
+  it("answers --help on every command, exiting 0, and a bad flag with 'did you mean', exiting 2", () => {
     for (const name of ["plan", "capacity", "verify", "previewCheck"]) {
       const r = command(name, ["--help"]);
       assert.equal(r.status, 0, `${name}: ${r.stderr}`);
@@ -29,6 +29,12 @@ describe("the commands' conventions", () => {
         assert.ok(r.stdout.includes(part), `${name} help has ${part.trim()}`);
       }
       assert.equal(r.stderr, "");
+      const bad = command(name, ["--hepl"]);
+      assert.equal(bad.status, 2, `${name}: ${bad.stderr}`);
+      assert.equal(
+        bad.stderr,
+        "error: unknown flag '--hepl': did you mean '--help'? (--help lists the flags)\n",
+      );
     }
   });
 
