@@ -12,7 +12,7 @@ const declaring = [
   ...["duplicate-storage", "stack"].flatMap((dir) =>
     fs
       .readdirSync(path.join(import.meta.dirname, dir), { recursive: true, encoding: "utf8" })
-      .filter((f) => f.endsWith(".ts"))
+      .filter((f) => f.endsWith(".ts") && !f.split(path.sep).includes("node_modules"))
       .map((f) => `${dir}/${f}`),
   ),
 ].filter((file) =>

@@ -58,7 +58,7 @@ function sources(): string[] {
     ...dirs.flatMap((d) =>
       fs
         .readdirSync(path.join(ROOT, d), { recursive: true, encoding: "utf8" })
-        .filter((f) => f.endsWith(".ts"))
+        .filter((f) => f.endsWith(".ts") && !f.split(path.sep).includes("node_modules"))
         .map((f) => `${d}/${f}`),
     ),
   ];
