@@ -10,7 +10,7 @@
  * Anything else is a bug in the command, reported with its stack trace and exit code 3.
  */
 import { parseArgs } from "node:util";
-import { closest, distance } from "fastest-levenshtein";
+import { nearest } from "../stack/nearest";
 
 /** Exit codes, the same for every command. */
 export const EXIT = { ok: 0, checkFailed: 1, usage: 2, bug: 3 } as const;
@@ -94,13 +94,8 @@ export function parse(spec: CommandSpec, argv: readonly string[]): Parsed {
     const err = e as { code?: string; message?: string };
     const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(err.message ?? "");
     if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && unknown) {
-      const given = unknown[1].replace(/^-+/, "");
-      const names = [...Object.keys(spec.flags), "help"];
-      const near = names.length > 0 ? closest(given, names) : undefined;
-      const hint =
-        near !== undefined && distance(given, near) <= Math.max(2, Math.floor(given.length / 3))
-          ? `: did you mean '--${near}'?`
-          : "";
+      const near = nearest(unknown[1].replace(/^-+/, ""), [...Object.keys(spec.flags), "help"]);
+      const hint = near ? `: did you mean '--${near}'?` : "";
       throw new UsageError(`unknown flag '${unknown[1]}'${hint} (--help lists the flags)`);
     }
     throw new UsageError(`${(err.message ?? String(e)).split("\n")[0]} (--help lists the flags)`);
@@ -123,11 +118,8 @@ export function parse(spec: CommandSpec, argv: readonly string[]): Parsed {
 
 /** A choice the user names, such as a stack: "did you mean" when it is close to a known one. */
 export function unknownChoice(what: string, given: string, known: readonly string[]): UsageError {
-  const near = known.length > 0 ? closest(given, [...known]) : undefined;
-  const hint =
-    near !== undefined && distance(given, near) <= Math.max(2, Math.floor(given.length / 3))
-      ? ` Did you mean '${near}'?`
-      : "";
+  const near = nearest(given, known);
+  const hint = near ? ` Did you mean '${near}'?` : "";
   return new UsageError(`unknown ${what} '${given}'.${hint} Known: ${known.join(", ") || "none"}.`);
 }
 

@@ -6,7 +6,6 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { partition as awsPartition } from "@aws-sdk/util-endpoints";
-import { closest, distance } from "fastest-levenshtein";
 import {
   ArgValues,
   DedupSettings,
@@ -18,6 +17,7 @@ import {
   resolveSettings,
 } from "snowplow-duplicate-storage/args";
 import type { PlanInput } from "snowplow-duplicate-storage/capacity";
+import { nearest } from "./nearest";
 
 /** Turns one engine config string into the key's type, or says why it cannot. */
 function decode(key: KeyName, raw: string): { value?: unknown; problem?: string } {
@@ -135,11 +135,10 @@ export function parseStackConfig(
 }
 
 function unknownKeyMessage(key: string, raw: string, known: readonly string[]): string {
-  const suggestion = closest(key, known as string[]);
-  const near = distance(key, suggestion) <= Math.max(2, Math.floor(key.length / 3));
+  const near = nearest(key, known);
   return (
     `unknown config key ${quote(key)} (value ${quote(raw)})` +
-    (near ? `: did you mean ${quote(suggestion)}?` : "") +
+    (near ? `: did you mean ${quote(near)}?` : "") +
     ` Known keys: ${known.join(", ")}`
   );
 }
