@@ -366,11 +366,13 @@ export class DuplicateStorage extends pulumi.ComponentResource {
   constructor(name: string, args: DuplicateStorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super(DUPLICATE_STORAGE_TYPE, name, {}, opts);
     const stack = pulumi.getStack();
+    // A user's mistake, so the CLI prints the message alone, without a stack trace.
     const invalid = (problems: readonly string[]) =>
       new pulumi.ResourceError(
         `Invalid arguments of DuplicateStorage '${name}' (nothing was created):\n` +
           problems.map((p) => `  - ${p}`).join("\n"),
         this,
+        true,
       );
 
     const { values, pending } = knownPart(args);
