@@ -14,5 +14,5 @@ export {
   PolicyAttachment,
   RunScheduleArgs,
 } from "./component/duplicateStorage";
-export { BillingMode } from "./args";
+export { BillingMode, TableEncryption } from "./args";
 export { ShredderConfigFormat } from "./contract";

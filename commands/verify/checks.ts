@@ -158,15 +158,41 @@ async function tableVerdicts(target: Target, db: DynamoDBClient): Promise<Verdic
     `it is ${protectedTable ? "on" : "off"}; the stack declares deletionProtection ${s.deletionProtection}`,
   );
 
-  const keyArn = table.SSEDescription?.KMSMasterKeyArn;
-  const customer = table.SSEDescription?.SSEType === "KMS" ? keyArn : undefined;
-  add(
-    "encryption is as declared",
-    (customer ?? undefined) === (s.kmsKeyArn ?? undefined),
-    `the table is encrypted with ${customer ?? "an AWS owned or managed key"}; the stack declares ` +
-      `${s.kmsKeyArn ?? "no kmsKeyArn"}`,
-  );
+  verdicts.push(encryptionVerdict(table.SSEDescription, s));
   return verdicts;
+}
+
+/**
+ * Whether the table's key is the one of the stack's `encryption`: DynamoDB reports KMS encryption,
+ * with the key's ARN, for the AWS managed key and for a customer managed one, and none for an AWS
+ * owned key. Which KMS key is the account's `aws/dynamodb` only KMS can say, so for AWS_MANAGED
+ * the verdict names the key that the table reports.
+ */
+export function encryptionVerdict(
+  sse: TableDescription["SSEDescription"],
+  settings: Pick<DedupSettings, "encryption" | "kmsKeyArn">,
+): Verdict {
+  const check = `encryption is ${settings.encryption} as declared`;
+  const key = sse?.SSEType === "KMS" && sse.Status !== "DISABLED" ? sse.KMSMasterKeyArn : undefined;
+  const found = key ? `the KMS key ${key}` : "an AWS owned key";
+  switch (settings.encryption) {
+    case "AWS_OWNED":
+      return { check, ok: key === undefined, reason: `the table is encrypted with ${found}` };
+    case "AWS_MANAGED":
+      return {
+        check,
+        ok: key !== undefined,
+        reason: key
+          ? `the table is encrypted with ${found}, which should be the account's aws/dynamodb key`
+          : `the table is encrypted with ${found}, not the AWS managed key`,
+      };
+    default:
+      return {
+        check,
+        ok: key !== undefined && key === settings.kmsKeyArn,
+        reason: `the table is encrypted with ${found}; the stack declares ${settings.kmsKeyArn}`,
+      };
+  }
 }
 
 interface Principal {

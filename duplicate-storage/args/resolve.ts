@@ -14,6 +14,7 @@ import {
   ArgValues,
   DEFAULTS,
   DEFAULT_CONSUMED_WRITE_PERCENT,
+  DEFAULT_ENCRYPTION,
   DEFAULT_LEAD_MINUTES,
   DEFAULT_READ_CAPACITY,
   DEFAULT_TARGET_UTILIZATION,
@@ -21,6 +22,7 @@ import {
   DedupSettings,
   KEYS,
   TIME_OF_DAY_PATTERN,
+  TableEncryption,
   quote,
   settingsSchema,
 } from "./rules";
@@ -81,6 +83,10 @@ export function resolveSettings(
     policyName: input.policyName ?? defaultPolicyName(tableName),
     alarms: withCapacityAlarmDefault(input.alarms, provisioned),
     warmThroughput: input.warmThroughput ?? defaultWarmThroughput(rate, provisioned),
+    // A key of the customer's own means that key; without one, the default.
+    encryption:
+      input.encryption ??
+      (input.kmsKeyArn !== undefined ? TableEncryption.CUSTOMER_MANAGED : DEFAULT_ENCRYPTION),
     // The CLI hands over Pulumi.yaml's default of 1 as if the stack had set it, so 1 with a
     // schedule means "unset": the schedule's count of start times wins.
     runsPerDay:
@@ -155,6 +161,23 @@ export function resolveSettings(
     );
   }
 
+  if (candidate.encryption === TableEncryption.CUSTOMER_MANAGED && input.kmsKeyArn === undefined) {
+    problems.push(
+      "encryption 'CUSTOMER_MANAGED' needs kmsKeyArn, the ARN of the key: set kmsKeyArn, or " +
+        "set encryption to AWS_MANAGED for the account's aws/dynamodb key",
+    );
+  }
+  if (
+    input.kmsKeyArn !== undefined &&
+    input.encryption !== undefined &&
+    input.encryption !== TableEncryption.CUSTOMER_MANAGED
+  ) {
+    problems.push(
+      `kmsKeyArn is only used with encryption CUSTOMER_MANAGED, got kmsKeyArn ` +
+        `${quote(input.kmsKeyArn)} with encryption ${quote(input.encryption)}: remove kmsKeyArn, ` +
+        "or set encryption to CUSTOMER_MANAGED",
+    );
+  }
   // An adopted table holds history that this stack did not create. Refused rather than
   // overridden: retainOnDelete false would let `pulumi destroy`, or a later replacement, delete
   // it, and quietly keeping the table only while importing would not outlast the import.

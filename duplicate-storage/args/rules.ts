@@ -22,6 +22,21 @@ export const BillingMode = {
 /** A billing mode of the table. */
 export type BillingMode = (typeof BillingMode)[keyof typeof BillingMode];
 
+/**
+ * What encrypts the table at rest: a key that AWS owns and DynamoDB uses for many accounts, the
+ * account's AWS managed key `aws/dynamodb` in KMS, or a customer managed key of `kmsKeyArn`.
+ */
+export const TableEncryption = {
+  AWS_OWNED: "AWS_OWNED",
+  AWS_MANAGED: "AWS_MANAGED",
+  CUSTOMER_MANAGED: "CUSTOMER_MANAGED",
+} as const;
+/** How the table is encrypted at rest. */
+export type TableEncryption = (typeof TableEncryption)[keyof typeof TableEncryption];
+
+/** The encryption of a table that sets neither `encryption` nor `kmsKeyArn`. */
+export const DEFAULT_ENCRYPTION: TableEncryption = TableEncryption.AWS_OWNED;
+
 /** Write units of a provisioned table that does not set them. */
 export const DEFAULT_WRITE_CAPACITY = 100;
 /** Read units of a provisioned table that does not set them: the console's default. */
@@ -300,6 +315,7 @@ export const KEYS = {
     }),
   ),
   warmThroughput: optional(numeric(ON_DEMAND_DEFAULT_WARM_WRITES, MAX_CAPACITY, true)),
+  encryption: optional(oneOf(TableEncryption)),
   kmsKeyArn: optional(
     arn("kms", "a KMS key ARN, arn:<partition>:kms:<region>:<account>:key/<key id> (not an alias)"),
   ),

@@ -12,7 +12,14 @@ import { getPartitionOutput } from "@pulumi/aws/getPartition";
 import * as iam from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseArn } from "@aws-sdk/util-arn-parser";
-import { ArgValues, BillingMode, DedupSettings, KeyName, resolveSettings } from "../args";
+import {
+  ArgValues,
+  BillingMode,
+  DedupSettings,
+  KeyName,
+  TableEncryption,
+  resolveSettings,
+} from "../args";
 import {
   CapacityPlanSummary,
   MonthlyCostEstimate,
@@ -210,9 +217,23 @@ export interface DuplicateStorageArgs {
    */
   readonly warmThroughput?: number;
   /**
+   * What encrypts the table at rest: `AWS_OWNED`, a key that AWS owns, at no charge and with no
+   * key of the account's to see or audit; `AWS_MANAGED`, the account's `aws/dynamodb` key in KMS,
+   * whose own key policy lets every principal of the account use it through DynamoDB, so that the
+   * shredder's policy needs nothing more, with KMS requests billed and visible in CloudTrail; or
+   * `CUSTOMER_MANAGED`, the key of `kmsKeyArn`. Changing it updates the table in place. Plain: it
+   * decides the policy's statements. The default stays `AWS_OWNED` so that upgrading this package
+   * never changes the encryption of a table that exists; security policies that ask for KMS (such
+   * as Pulumi's AWSGuard) want `AWS_MANAGED` or `CUSTOMER_MANAGED`, set on purpose. With
+   * `kmsKeyArn` alone it is `CUSTOMER_MANAGED`.
+   * @default "AWS_OWNED"
+   */
+  readonly encryption?: TableEncryption;
+  /**
    * ARN of a customer managed KMS key that encrypts the table, in the table's region; the
-   * shredder's policy then may use the key through DynamoDB only. May come from a resource.
-   * @default none (an AWS owned key)
+   * shredder's policy then may use the key through DynamoDB only. May come from a resource. Only
+   * with `encryption: CUSTOMER_MANAGED`, which it implies.
+   * @default none
    */
   readonly kmsKeyArn?: pulumi.Input<string>;
   /**
@@ -430,9 +451,13 @@ export class DuplicateStorage extends pulumi.ComponentResource {
         // Declared in both cases: the provider treats an absent block as "whatever the table has",
         // so removing kmsKeyArn would leave the table on the key while the policy drops its KMS
         // statement (hashicorp/terraform-provider-aws#29811).
-        serverSideEncryption: settings.kmsKeyArn
-          ? { enabled: true, kmsKeyArn }
-          : { enabled: false },
+        // AWS_MANAGED is KMS encryption with no key named, which DynamoDB takes as aws/dynamodb.
+        serverSideEncryption:
+          settings.encryption === TableEncryption.AWS_OWNED
+            ? { enabled: false }
+            : settings.encryption === TableEncryption.AWS_MANAGED
+              ? { enabled: true }
+              : { enabled: true, kmsKeyArn },
         tags,
       },
       {

@@ -120,6 +120,50 @@ describe("the real engine, with the stand-in AWS provider", function () {
     });
   });
 
+  describe("switching the table's encryption", () => {
+    // terraform-provider-aws's aws_dynamodb_table has no ForceNew on server_side_encryption, and
+    // DynamoDB switches between the keys at any time ("Encryption at rest: usage notes").
+    const KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let ws: Workspace;
+    before(() => {
+      ws = new Workspace(["Pulumi.dev.yaml"]);
+      ws.ok("stack", "init", "dev");
+      ws.ok("up", "--yes", "--stack", "dev");
+    });
+    after(() => ws.dispose());
+
+    const steps: [string, string[][]][] = [
+      ["the AWS managed key", [["set", "encryption", "AWS_MANAGED"]]],
+      [
+        "a customer managed key",
+        [
+          ["set", "encryption", "CUSTOMER_MANAGED"],
+          ["set", "kmsKeyArn", KEY],
+        ],
+      ],
+      [
+        "an AWS owned key again",
+        [
+          ["rm", "encryption"],
+          ["rm", "kmsKeyArn"],
+        ],
+      ],
+    ];
+    for (const [what, changes] of steps) {
+      it(`updates the table in place to ${what}, and replaces nothing`, () => {
+        for (const change of changes) ws.ok("config", ...change, "--stack", "dev");
+        const planned = ws.preview("dev");
+        const table = planned.find((s) => urnName(s.urn) === "snowplow-dedup-table");
+        assert.equal(table?.op, "update");
+        assert.deepEqual(
+          planned.filter((s) => /replace|delete/.test(s.op)).map((s) => `${s.op} ${s.urn}`),
+          [],
+        );
+        ws.ok("up", "--yes", "--stack", "dev");
+      });
+    }
+  });
+
   describe("with a dedicated shredder user", () => {
     let ws: Workspace;
     before(() => {

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { encryptionVerdict } from "../../commands/verify/checks";
 import { command } from "../harness";
 
 const OUTPUTS = {
@@ -73,4 +74,48 @@ describe("npm run verify, when it cannot check", () => {
     assert.equal(r.status, 2);
     assert.equal(r.stderr, "error: unknown stack 'prd'. Did you mean 'prod'? Known: dev, prod.\n");
   });
+});
+
+describe("npm run verify's encryption check, by the stack's encryption", () => {
+  const KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+  const kms = (arn: string) => ({
+    SSEType: "KMS" as const,
+    Status: "ENABLED" as const,
+    KMSMasterKeyArn: arn,
+  });
+  const cases: [
+    string,
+    ReturnType<typeof kms> | undefined,
+    "AWS_OWNED" | "AWS_MANAGED" | "CUSTOMER_MANAGED",
+    boolean,
+  ][] = [
+    ["an AWS owned key, as declared", undefined, "AWS_OWNED", true],
+    ["a KMS key where an AWS owned key is declared", kms(KEY), "AWS_OWNED", false],
+    ["a KMS key where the AWS managed key is declared", kms(KEY), "AWS_MANAGED", true],
+    ["an AWS owned key where the AWS managed key is declared", undefined, "AWS_MANAGED", false],
+    ["the declared customer managed key", kms(KEY), "CUSTOMER_MANAGED", true],
+    [
+      "another key than the declared one",
+      kms(KEY.replace("1234abcd", "9999abcd")),
+      "CUSTOMER_MANAGED",
+      false,
+    ],
+    [
+      "an AWS owned key where a customer managed key is declared",
+      undefined,
+      "CUSTOMER_MANAGED",
+      false,
+    ],
+  ];
+  for (const [what, sse, encryption, ok] of cases) {
+    it(`${ok ? "passes" : "fails"} ${what}`, () => {
+      const verdict = encryptionVerdict(sse, {
+        encryption,
+        kmsKeyArn: encryption === "CUSTOMER_MANAGED" ? KEY : undefined,
+      });
+      assert.equal(verdict.ok, ok, verdict.reason);
+      assert.equal(verdict.check, `encryption is ${encryption} as declared`);
+      assert.match(verdict.reason, sse ? /the KMS key arn:aws:kms:/ : /an AWS owned key/);
+    });
+  }
 });

@@ -7,6 +7,7 @@ import { parse as parseYaml } from "yaml";
 import {
   DEFAULTS,
   DEFAULT_CONSUMED_WRITE_PERCENT,
+  DEFAULT_ENCRYPTION,
   DEFAULT_READ_CAPACITY,
   DEFAULT_WRITE_CAPACITY,
   DedupSettings,
@@ -205,10 +206,23 @@ describe("parseStackConfig", () => {
         { expectedEventsPerRun: 10000000, targetRunMinutes: 30, runsPerDay: 24 },
       ],
       [
-        "a KMS key ARN",
+        "a KMS key ARN, which means a customer managed key",
         { kmsKeyArn: `arn:aws:kms:eu-west-1:123456789012:key/${KEY_ID}` },
-        { kmsKeyArn: `arn:aws:kms:eu-west-1:123456789012:key/${KEY_ID}` },
+        {
+          kmsKeyArn: `arn:aws:kms:eu-west-1:123456789012:key/${KEY_ID}`,
+          encryption: "CUSTOMER_MANAGED",
+        },
       ],
+      [
+        "a KMS key ARN with encryption CUSTOMER_MANAGED",
+        {
+          kmsKeyArn: `arn:aws:kms:eu-west-1:123456789012:key/${KEY_ID}`,
+          encryption: "CUSTOMER_MANAGED",
+        },
+        { encryption: "CUSTOMER_MANAGED" },
+      ],
+      ["the AWS managed key", { encryption: "AWS_MANAGED" }, { encryption: "AWS_MANAGED" }],
+      ["no key at all: an AWS owned key", {}, { encryption: "AWS_OWNED", kmsKeyArn: undefined }],
       [
         "a multi-Region KMS key ARN",
         { kmsKeyArn: `arn:aws:kms:eu-west-1:123456789012:key/mrk-${"a1".repeat(16)}` },
@@ -713,6 +727,30 @@ describe("parseStackConfig", () => {
         "only allowed with billingMode PAY_PER_REQUEST",
       ],
       [
+        "an encryption that is not one of the three",
+        { encryption: "KMS" },
+        "encryption",
+        "KMS",
+        "one of AWS_OWNED, AWS_MANAGED, CUSTOMER_MANAGED",
+      ],
+      [
+        "encryption CUSTOMER_MANAGED without a key",
+        { encryption: "CUSTOMER_MANAGED" },
+        "kmsKeyArn",
+        "CUSTOMER_MANAGED",
+        "set encryption to AWS_MANAGED",
+      ],
+      [
+        "a key with the AWS managed key",
+        {
+          encryption: "AWS_MANAGED",
+          kmsKeyArn: `arn:aws:kms:eu-west-1:123456789012:key/${KEY_ID}`,
+        },
+        "kmsKeyArn",
+        "AWS_MANAGED",
+        "set encryption to CUSTOMER_MANAGED",
+      ],
+      [
         "retainOnDelete spelt yes",
         { retainOnDelete: "yes" },
         "retainOnDelete",
@@ -1060,6 +1098,7 @@ describe("the README's configuration table", () => {
       ...DEFAULTS,
       writeCapacity: DEFAULT_WRITE_CAPACITY,
       readCapacity: DEFAULT_READ_CAPACITY,
+      encryption: DEFAULT_ENCRYPTION,
     };
     for (const [key, value] of Object.entries(fixed)) {
       const shown = typeof value === "string" ? value : JSON.stringify(value);

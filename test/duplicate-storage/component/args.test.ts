@@ -10,6 +10,7 @@ import * as ts from "typescript";
 import {
   DEFAULTS,
   DEFAULT_CONSUMED_WRITE_PERCENT,
+  DEFAULT_ENCRYPTION,
   DEFAULT_READ_CAPACITY,
   DEFAULT_WRITE_CAPACITY,
   KEYS,
@@ -68,6 +69,7 @@ describe("the TSDoc of DuplicateStorageArgs", () => {
       ...DEFAULTS,
       writeCapacity: DEFAULT_WRITE_CAPACITY,
       readCapacity: DEFAULT_READ_CAPACITY,
+      encryption: DEFAULT_ENCRYPTION,
     };
     for (const [key, doc] of args) {
       if (key in fixed) assert.equal(doc.default, JSON.stringify(fixed[key]), key);

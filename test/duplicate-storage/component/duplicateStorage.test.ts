@@ -636,6 +636,17 @@ describe("DuplicateStorage", () => {
     });
   });
 
+  describe("encryption with the AWS managed key", () => {
+    it("is KMS encryption with no key named, and adds nothing to the policy", async () => {
+      // DynamoDB takes KMS encryption without a key as the account's aws/dynamodb key, whose own
+      // key policy lets the account's principals use it through DynamoDB.
+      const r = await run({ encryption: "AWS_MANAGED" });
+      assert.deepEqual(r.one(TABLE).inputs.serverSideEncryption, { enabled: true });
+      assert.doesNotMatch(r.one(POLICY).inputs.policy, /kms:/);
+      assert.equal(policyOf(r).Statement.length, 1);
+    });
+  });
+
   describe("encryption with a customer managed key", () => {
     const KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 

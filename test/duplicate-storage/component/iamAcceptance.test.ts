@@ -68,6 +68,77 @@ describe("the declared policy in an IAM policy simulator", () => {
     assert.equal(await allowed(policy, "kms:ScheduleKeyDeletion", KEY, VIA_DYNAMODB), false);
   });
 
+  describe("with the AWS managed key", () => {
+    const MANAGED_KEY =
+      "arn:aws:kms:eu-west-1:123456789012:key/aaaabbbb-1111-2222-3333-444455556666";
+    /**
+     * The key policy that AWS gives the account's AWS managed key for DynamoDB (policy id
+     * "auto-dynamodb-1"), as the AWS KMS Developer Guide shows it: every principal of the account
+     * may use the key through DynamoDB in the key's region, and the account may read its metadata.
+     */
+    const AUTO_DYNAMODB_1 = {
+      Version: "2012-10-17",
+      Id: "auto-dynamodb-1",
+      Statement: [
+        {
+          Sid: "Allow access through Amazon DynamoDB for all principals in the account that are authorized to use Amazon DynamoDB",
+          Effect: "Allow",
+          Principal: { AWS: "*" },
+          Action: [
+            "kms:Encrypt",
+            "kms:Decrypt",
+            "kms:ReEncrypt*",
+            "kms:GenerateDataKey*",
+            "kms:CreateGrant",
+            "kms:DescribeKey",
+          ],
+          Resource: "*",
+          Condition: {
+            StringEquals: {
+              "kms:CallerAccount": "123456789012",
+              "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com",
+            },
+          },
+        },
+        {
+          Sid: "Allow direct access to key metadata to the account",
+          Effect: "Allow",
+          Principal: { AWS: "arn:aws:iam::123456789012:root" },
+          Action: ["kms:Describe*", "kms:Get*", "kms:List*", "kms:RevokeGrant"],
+          Resource: "*",
+        },
+      ],
+    };
+    const managed = (action: string, context: Record<string, string>) =>
+      evaluate(policyOfManaged, action, MANAGED_KEY, context, AUTO_DYNAMODB_1);
+    let policyOfManaged: object;
+    before(async () => {
+      policyOfManaged = (await declaredPolicy(await runComponent({ encryption: "AWS_MANAGED" })))
+        .policy;
+    });
+
+    it("lets the shredder use the key through DynamoDB by the key's own policy, with no KMS statement", async () => {
+      assert.doesNotMatch(JSON.stringify(policyOfManaged), /kms:/);
+      const through = {
+        "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com",
+        "kms:CallerAccount": "123456789012",
+      };
+      for (const action of KEY_ACTIONS) {
+        assert.equal((await managed(action, through)).result, "Allowed", action);
+      }
+    });
+
+    it("still denies the key directly, and to another account", async () => {
+      const direct = { "kms:CallerAccount": "123456789012" };
+      assert.notEqual((await managed("kms:Decrypt", direct)).result, "Allowed");
+      const other = {
+        "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com",
+        "kms:CallerAccount": "210987654321",
+      };
+      assert.notEqual((await managed("kms:Decrypt", other)).result, "Allowed");
+    });
+  });
+
   it("would fail the check with a wildcard action", async () => {
     const { policy, tableArn } = await declaredPolicy(await runComponent({}));
     policy.Statement[0].Action = ["dynamodb:*"];

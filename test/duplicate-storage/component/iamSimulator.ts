@@ -33,6 +33,7 @@ export async function evaluate(
   action: string,
   resource: string,
   contextVariables: Record<string, string | string[]> = {},
+  keyPolicy?: object,
 ): Promise<Decision> {
   const accountId = resource.split(":")[4] || "123456789012";
   const response = await runSimulation(
@@ -42,7 +43,9 @@ export async function evaluate(
       resourceControlPolicies: [],
       // A KMS key is only usable where its key policy lets IAM policies decide; this is the
       // default key policy, which does so for the key's account.
-      resourcePolicy: resource.startsWith("arn:aws:kms:") ? defaultKeyPolicy(accountId) : undefined,
+      resourcePolicy: resource.startsWith("arn:aws:kms:")
+        ? (keyPolicy ?? defaultKeyPolicy(accountId))
+        : undefined,
       request: {
         action,
         principal: PRINCIPAL,

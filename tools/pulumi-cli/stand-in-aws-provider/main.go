@@ -243,7 +243,12 @@ func (p *standIn) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) 
 	if p.region == "" {
 		return nil, errors.New("stand-in AWS provider: no region; set aws:region or AWS_REGION")
 	}
-	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, AcceptResources: true}, nil
+	// As the real (bridged) provider, it previews creates and updates itself: an update then keeps
+	// the outputs that it does not change, such as a table's arn, known in the preview, rather
+	// than leaving the engine to mark every output unknown and replace what depends on them.
+	return &pulumirpc.ConfigureResponse{
+		AcceptSecrets: true, AcceptResources: true, SupportsPreview: true,
+	}, nil
 }
 
 func (p *standIn) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
@@ -331,6 +336,10 @@ func (p *standIn) withCloud(f func(cloud map[string]cloudEntry) error) error {
 func (p *standIn) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
 	typ := typeOf(req.GetUrn())
 	id, state := p.computed(typ, req.GetUrn(), req.GetProperties().AsMap())
+	if req.GetPreview() {
+		props, err := toStruct(state)
+		return &pulumirpc.CreateResponse{Properties: props}, err
+	}
 	err := p.withCloud(func(cloud map[string]cloudEntry) error {
 		if _, taken := cloud[key(typ, id)]; taken {
 			return fmt.Errorf("stand-in AWS provider: %s %q already exists", typ, id)
@@ -373,6 +382,15 @@ func (p *standIn) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulu
 	typ := typeOf(req.GetUrn())
 	_, state := p.computed(typ, req.GetUrn(), req.GetNews().AsMap())
 	state["id"] = req.GetId()
+	if req.GetPreview() {
+		// The planned state: the old outputs, with what the new inputs change.
+		planned := req.GetOlds().AsMap()
+		for k, v := range state {
+			planned[k] = v
+		}
+		props, err := toStruct(planned)
+		return &pulumirpc.UpdateResponse{Properties: props}, err
+	}
 	err := p.withCloud(func(cloud map[string]cloudEntry) error {
 		cloud[key(typ, req.GetId())] = cloudEntry{Type: typ, ID: req.GetId(), State: state}
 		return nil
