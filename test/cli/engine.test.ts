@@ -33,11 +33,14 @@ describe("the real engine, with the stand-in AWS provider", function () {
       "package.json",
       "tsconfig.json",
     ];
+    // A user's stack files stay as they were: the stacks keep that release's Pulumi.dev.yaml and
+    // Pulumi.prod.yaml, and only the program moves.
+    const STACK_FILES = ["Pulumi.dev.yaml", "Pulumi.prod.yaml"];
     let ws: Workspace;
     const steps = new Map<string, { op: string; urn: string }[]>();
     before(() => {
-      ws = new Workspace(["Pulumi.dev.yaml", "Pulumi.prod.yaml"]);
-      ws.useRelease(PREVIOUS, RELEASE_FILES);
+      ws = new Workspace();
+      ws.useRelease(PREVIOUS, [...RELEASE_FILES, ...STACK_FILES]);
       for (const stack of ["dev", "prod"]) {
         ws.ok("stack", "init", stack);
         ws.ok("up", "--yes", "--stack", stack);
@@ -63,6 +66,20 @@ describe("the real engine, with the stand-in AWS provider", function () {
         );
       });
     }
+
+    // This release's examples encrypt with the AWS managed key (README, "Policy as code"). A user
+    // who follows them gets an update of the table in place, and nothing replaced.
+    it("updates the table in place, and replaces nothing, when a stack takes the new encryption", () => {
+      for (const stack of ["dev", "prod"]) {
+        ws.ok("config", "set", "encryption", "AWS_MANAGED", "--stack", stack);
+        const all = ws.preview(stack);
+        assert.deepEqual(
+          all.filter((s) => s.op !== "same").map((s) => `${s.op} ${urnName(s.urn)}`),
+          ["update snowplow-dedup-table", ...added[stack].map((name) => `create ${name}`)],
+          stack,
+        );
+      }
+    });
   });
 
   describe("on the prod stack", () => {
@@ -128,6 +145,8 @@ describe("the real engine, with the stand-in AWS provider", function () {
     before(() => {
       ws = new Workspace(["Pulumi.dev.yaml"]);
       ws.ok("stack", "init", "dev");
+      // From the default, as a table of an earlier release has it.
+      ws.ok("config", "rm", "encryption", "--stack", "dev");
       ws.ok("up", "--yes", "--stack", "dev");
     });
     after(() => ws.dispose());

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The real-CLI tier of the tests: builds (or reuses) the Pulumi CLI with build.sh, then runs
-# test/cli/. Without Go, or when the build fails, it says that it skipped the tier and succeeds,
+# The real-CLI tier of the tests: builds (or reuses) the Pulumi CLI with build.sh, installs the
+# AWSGuard policy pack (tools/awsguard), then runs test/cli/. Without Go, or when the build fails, it says that it skipped the tier and succeeds,
 # unless the tier is required: in CI (CI=true) or with SNOWPLOW_DEDUP_REQUIRE_CLI=1 it fails.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,4 +27,6 @@ if ! PULUMI_CLI_DIR="$(bash tools/pulumi-cli/build.sh)"; then
   exit 0
 fi
 export PULUMI_CLI_DIR
+# The policy pack that test/cli/awsguard.test.ts runs, from its own lock file (once; then cached).
+bash tools/awsguard/install.sh
 exec mocha --timeout 300000 'test/cli/**/*.test.ts'

@@ -5,13 +5,25 @@
 // CLI finds a language host by its binary name, so this one carries the real one's name; build.sh
 // puts it in a folder of its own, never on a user's PATH.
 //
-// It does only what `pulumi preview` and `pulumi up` need of a language host: it starts the real
-// entry point of the SDK, `@pulumi/pulumi/cmd/run`, with the arguments and environment that the
-// real host passes (monitor and engine addresses, organization, project, root directory, stack,
-// program directory, --dry-run, parallelism, and the config in PULUMI_CONFIG and
-// PULUMI_CONFIG_SECRET_KEYS). It leaves out the real host's monitor proxy and synchronous-invoke
-// pipes, dependency installation, plugin discovery (the engine then loads a provider when the
-// program first needs it) and debugging.
+// It does only what the tests need of a language host, and does it the way the real host's
+// source does (sdk/nodejs/cmd/pulumi-language-nodejs/main.go at the same tag):
+//   - Run, for `pulumi preview` and `pulumi up`: it starts the real entry point of the SDK,
+//     `@pulumi/pulumi/cmd/run`, with the arguments and environment that the real host passes
+//     (monitor and engine addresses, organization, project, root directory, stack, program
+//     directory, --dry-run, parallelism, and the config in PULUMI_CONFIG and
+//     PULUMI_CONFIG_SECRET_KEYS);
+//   - RunPlugin, for a policy pack (`--policy-pack`, kind "analyzer"): it starts the SDK's real
+//     `@pulumi/pulumi/cmd/run-policy-pack` in the pack's folder, behind the Go SDK's own
+//     PolicyProxy, which hands the stack's organization, project, stack, dry-run flag and config
+//     to the pack; and, for any other kind (a component provider), the SDK's real
+//     `@pulumi/pulumi/cmd/run-plugin` with the plugin's folder first, in the request's working
+//     directory, with the CLI's environment. The plugin's port, its first line on stdout, streams
+//     back to the engine.
+//
+// Like the real host, it exits when the engine that started it stops answering its health check,
+// so that no stand-in outlives a test. It leaves out the real host's monitor proxy and
+// synchronous-invoke pipes, dependency installation, plugin discovery (the engine then loads a
+// provider when the program first needs it), the bun runtime and debugging.
 package main
 
 import (
@@ -22,9 +34,13 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strconv"
 	"strings"
+	"time"
 
+	sdk "github.com/pulumi/pulumi/sdk/v3"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/cmdutil"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
@@ -49,7 +65,23 @@ func main() {
 	if args := flag.Args(); len(args) > 0 {
 		h.engineAddress = args[0]
 	}
+
+	// As the real host does: stop serving on an interrupt, or once the engine is gone.
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+	cancelChannel := make(chan bool)
+	go func() {
+		<-ctx.Done()
+		cancel()
+		close(cancelChannel)
+	}()
+	if h.engineAddress != "" {
+		if err := rpcutil.Healthcheck(ctx, h.engineAddress, 5*time.Minute, cancel); err != nil {
+			cmdutil.Exit(fmt.Errorf("could not start the health check: %w", err))
+		}
+	}
+
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
+		Cancel: cancelChannel,
 		Init: func(srv *grpc.Server) error {
 			pulumirpc.RegisterLanguageRuntimeServer(srv, h)
 			return nil
@@ -173,13 +205,118 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	return &pulumirpc.RunResponse{}, nil
 }
 
-// resolveRunPath finds the SDK's entry point the way Node resolves it from the program directory.
+// RunPlugin starts a plugin written in TypeScript or JavaScript: a policy pack (kind "analyzer")
+// or a component provider. It follows the real host's RunPlugin, less debugging and bun.
+func (h *host) RunPlugin(
+	req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer,
+) error {
+	ctx := server.Context()
+	closer, stdout, stderr, err := rpcutil.MakeRunPluginStreams(server, false)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+
+	info := req.GetInfo()
+	dir := info.GetProgramDirectory()
+	analyzer := req.GetKind() == string(apitype.AnalyzerPlugin)
+
+	env := req.GetEnv()
+	options := info.GetOptions().AsMap()
+	if ts, ok := options["typescript"].(bool); !ok || ts {
+		env = append(env, "PULUMI_NODEJS_TYPESCRIPT=true")
+	}
+	if tsconfig, ok := options["tsconfig"].(string); ok && tsconfig != "" {
+		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+tsconfig)
+	}
+
+	module := "@pulumi/pulumi/cmd/run-plugin"
+	if analyzer {
+		module = "@pulumi/pulumi/cmd/run-policy-pack"
+	}
+	runPath, err := resolveModule(module, dir)
+	if err != nil {
+		return err
+	}
+	// A policy pack takes its folder last; any other plugin takes it first.
+	args := []string{runPath}
+	if analyzer {
+		args = append(append(args, req.GetArgs()...), dir)
+	} else {
+		args = append(append(args, dir), req.GetArgs()...)
+	}
+
+	// A policy pack learns the stack's configuration from the environment. The engine sends it
+	// over gRPC, so the Go SDK's PolicyProxy answers the engine first, then relays to the pack.
+	var proxy *sdk.PolicyProxy
+	if analyzer {
+		proxy, stdout, err = sdk.NewPolicyProxy(ctx, stdout)
+		if err != nil {
+			return fmt.Errorf("could not start the policy pack proxy: %w", err)
+		}
+		stack, err := proxy.AwaitConfiguration(ctx)
+		if err != nil {
+			return fmt.Errorf("could not get the stack's configuration: %w", err)
+		}
+		if stack != nil {
+			set := func(k, v string) {
+				if v != "" {
+					env = append(env, k+"="+v)
+				}
+			}
+			set("PULUMI_NODEJS_ORGANIZATION", stack.GetOrganization())
+			set("PULUMI_NODEJS_PROJECT", stack.GetProject())
+			set("PULUMI_NODEJS_STACK", stack.GetStack())
+			set("PULUMI_NODEJS_DRY_RUN", strconv.FormatBool(stack.GetDryRun()))
+			if stack.GetConfig() != nil {
+				cfgJSON, err := json.Marshal(stack.GetConfig())
+				if err != nil {
+					return err
+				}
+				set("PULUMI_CONFIG", string(cfgJSON))
+			}
+		}
+	}
+
+	cmd := exec.CommandContext(ctx, "node", args...)
+	// Policy packs run in their own folder, as they always have; other plugins where asked.
+	if analyzer {
+		cmd.Dir = dir
+	} else {
+		cmd.Dir = req.GetPwd()
+	}
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("could not run node: %w", err)
+	}
+	if proxy != nil {
+		err = proxy.Attach(ctx, cmd)
+	} else {
+		err = cmd.Wait()
+	}
+	if err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return fmt.Errorf("Program exited with non-zero exit code: %d", exit.ExitCode())
+		}
+		return err
+	}
+	return closer.Close()
+}
+
+// resolveRunPath finds the SDK's entry point for a program.
 func resolveRunPath(dir string) (string, error) {
-	cmd := exec.Command("node", "-e", "console.log(require.resolve('@pulumi/pulumi/cmd/run'))")
+	return resolveModule("@pulumi/pulumi/cmd/run", dir)
+}
+
+// resolveModule finds a module the way Node resolves it from a folder.
+func resolveModule(module, dir string) (string, error) {
+	cmd := exec.Command("node", "-e", fmt.Sprintf("console.log(require.resolve(%q))", module))
 	cmd.Dir = dir
 	out, err := cmd.Output()
 	if err != nil {
-		return "", fmt.Errorf("cannot find @pulumi/pulumi/cmd/run from %s (run npm ci): %w", dir, err)
+		return "", fmt.Errorf("cannot find %s from %s (run npm ci in that folder): %w", module, dir, err)
 	}
 	return strings.TrimSpace(string(out)), nil
 }
