@@ -1,6 +1,6 @@
 // The stack program: this project's stack config, decoded into the component's arguments.
 import * as pulumi from "@pulumi/pulumi";
-import { DuplicateStorage } from "snowplow-duplicate-storage";
+import { DuplicateStorage } from "snowplowdedup";
 import { readStackConfig } from "./stack/config";
 
 // The language host names the keys set with --secret in PULUMI_CONFIG_SECRET_KEYS.

@@ -8,7 +8,7 @@
  * adapter itself, so they meet exactly the rules, messages and defaults of stack config; the
  * advice is a setup that those rules accept.
  */
-import { DedupSettings } from "snowplow-duplicate-storage/args";
+import { DedupSettings } from "snowplowdedup/args";
 import {
   CapacityOption,
   CapacityPlan,
@@ -19,7 +19,7 @@ import {
   planCapacity,
   recommend,
   simulateRun,
-} from "snowplow-duplicate-storage/capacity";
+} from "snowplowdedup/capacity";
 import { ConfigError, readStackConfig } from "../stack/config";
 import { PROJECT } from "../stack/files";
 import { CommandSpec, EXIT, Flag, UsageError, parse, run } from "./cli";

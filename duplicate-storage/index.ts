@@ -1,8 +1,8 @@
 /**
- * snowplow-duplicate-storage: the DynamoDB table and least-privilege IAM policy that the Snowplow
+ * snowplowdedup: the DynamoDB table and least-privilege IAM policy that the Snowplow
  * shredder's cross-batch de-duplication needs, as a Pulumi component. Loading this entry point
  * loads the AWS provider; the pure parts can be imported on their own from
- * `snowplow-duplicate-storage/contract`, `/capacity` and `/args`.
+ * `snowplowdedup/contract`, `/capacity` and `/args`.
  */
 export {
   AlarmArgs,

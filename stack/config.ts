@@ -15,8 +15,8 @@ import {
   mustBe,
   quote,
   resolveSettings,
-} from "snowplow-duplicate-storage/args";
-import type { PlanInput } from "snowplow-duplicate-storage/capacity";
+} from "snowplowdedup/args";
+import type { PlanInput } from "snowplowdedup/capacity";
 import { nearest } from "./nearest";
 
 /** Turns one engine config string into the key's type, or says why it cannot. */

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ROOT } from "./harness";
 
-const LIBRARY = "snowplow-duplicate-storage";
+const LIBRARY = "snowplowdedup";
 
 /** Each layer, by the folder (or file) that holds it, and the layers it may import. */
 const LAYERS: Record<string, { readonly uses: readonly string[]; readonly pure: boolean }> = {

@@ -88,7 +88,7 @@ describe("the offline plan", () => {
   it("shows each resource with its parent, the policy document and the outputs as text", async () => {
     const text = planText(await plan("prod"));
     assert.match(text, /^\+ pulumi:pulumi:Stack {2}snowplow-dedup-prod$/m);
-    assert.match(text, /^ {2}\+ snowplow:dedup:DuplicateStorage {2}snowplow-dedup$/m);
+    assert.match(text, /^ {2}\+ snowplowdedup:index:DuplicateStorage {2}snowplow-dedup$/m);
     assert.match(
       text,
       /^ {4}\+ aws:dynamodb\/table:Table {2}snowplow-dedup-table {2}\{"protect":true,/m,
@@ -159,7 +159,7 @@ describe("a changed copy of the project, through the program's own entry point",
   // One run serves every test here, since each program run costs seconds: a copy whose index.ts
   // has a type error, and whose dev stack file asks for a user, every kind of attachment and the
   // capacity planning keys.
-  const COMPONENT = "snowplow:dedup:DuplicateStorage";
+  const COMPONENT = "snowplowdedup:index:DuplicateStorage";
   let dir: string;
   let run: Promise<Run>;
   before(() => {

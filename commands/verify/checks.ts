@@ -23,7 +23,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { parse as parseArn } from "@aws-sdk/util-arn-parser";
 import { partition as awsPartition } from "@aws-sdk/util-endpoints";
-import type { DedupSettings } from "snowplow-duplicate-storage/args";
+import type { DedupSettings } from "snowplowdedup/args";
 import {
   SHREDDER_ACTIONS,
   TABLE_KEY,
@@ -31,7 +31,7 @@ import {
   TTL_ATTRIBUTE,
   dynamodbViaService,
   shredderWrite,
-} from "snowplow-duplicate-storage/contract";
+} from "snowplowdedup/contract";
 
 /** One check's verdict and why. */
 export interface Verdict {

@@ -40,8 +40,18 @@ import {
   toBase64,
 } from "../contract";
 
-/** The component's type token. Changing it changes every URN below it. */
-export const DUPLICATE_STORAGE_TYPE = "snowplow:dedup:DuplicateStorage";
+/**
+ * The component's type token: `<package name>:index:<class name>`, the token that Pulumi's schema
+ * inference gives the class, so that programs in other languages name the same type. Changing it
+ * changes every URN below it, so `LEGACY_DUPLICATE_STORAGE_TYPE` stays an alias.
+ */
+export const DUPLICATE_STORAGE_TYPE = "snowplowdedup:index:DuplicateStorage";
+
+/**
+ * The token of releases up to 0.1.0. As an alias, it keeps the URNs of their stacks' component
+ * and children, so that an upgrade neither replaces nor deletes the table or an attachment.
+ */
+export const LEGACY_DUPLICATE_STORAGE_TYPE = "snowplow:dedup:DuplicateStorage";
 
 /** Write autoscaling of a provisioned table. */
 export interface AutoscalingArgs {
@@ -385,7 +395,15 @@ export class DuplicateStorage extends pulumi.ComponentResource {
    *   at once, before anything is declared.
    */
   constructor(name: string, args: DuplicateStorageArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(DUPLICATE_STORAGE_TYPE, name, {}, opts);
+    super(
+      DUPLICATE_STORAGE_TYPE,
+      name,
+      {},
+      {
+        ...opts,
+        aliases: [{ type: LEGACY_DUPLICATE_STORAGE_TYPE }, ...(opts?.aliases ?? [])],
+      },
+    );
     const stack = pulumi.getStack();
     // A user's mistake, so the CLI prints the message alone, without a stack trace.
     const invalid = (problems: readonly string[]) =>

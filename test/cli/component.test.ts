@@ -13,7 +13,7 @@ import { Workspace, urnName } from "./pulumiCli";
 const PROGRAM = `
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DuplicateStorage } from "snowplow-duplicate-storage";
+import { DuplicateStorage } from "snowplowdedup";
 
 const trust = JSON.stringify({
   Version: "2012-10-17",

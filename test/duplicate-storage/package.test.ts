@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Analyzer } from "@pulumi/pulumi/provider/experimental/analyzer";
-import { KEYS } from "snowplow-duplicate-storage/args";
+import { KEYS } from "snowplowdedup/args";
 import { ROOT } from "../harness";
 
 const LIBRARY = path.join(ROOT, "duplicate-storage");
@@ -82,7 +82,7 @@ describe("the library as a package", () => {
         assert.equal(lines.filter((l: string) => l.startsWith(`  - ${name} `)).length, 1, name);
       }
       // Only the refused component itself reached the engine, none of its children.
-      assert.deepEqual(report.registeredForRefused, ["snowplow:dedup:DuplicateStorage::bad"]);
+      assert.deepEqual(report.registeredForRefused, ["snowplowdedup:index:DuplicateStorage::bad"]);
     });
   });
 

@@ -12,7 +12,7 @@ import {
   DEFAULT_WRITE_CAPACITY,
   DedupSettings,
   KEYS,
-} from "snowplow-duplicate-storage/args";
+} from "snowplowdedup/args";
 import { ConfigError, parseStackConfig } from "../../stack/config";
 import { ROOT, USER_DOCUMENTS, loadStackConfig } from "../harness";
 

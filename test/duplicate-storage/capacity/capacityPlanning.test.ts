@@ -10,7 +10,7 @@ import {
   scheduledMonthlyUsd,
   TableModel,
   simulateRun,
-} from "snowplow-duplicate-storage/capacity";
+} from "snowplowdedup/capacity";
 
 /** The table that a recommended option's config declares, as the model sees it. */
 function tableOf(config: Readonly<Record<string, unknown>>, peak: number): TableModel {

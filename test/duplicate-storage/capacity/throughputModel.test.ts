@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { TableModel, neededWriteRate, simulateRun } from "snowplow-duplicate-storage/capacity";
+import { TableModel, neededWriteRate, simulateRun } from "snowplowdedup/capacity";
 
 const capacities = (table: TableModel, events: number, minutes: number) =>
   simulateRun(table, { events, minutes }).minutes.map((m) => m.capacity);

@@ -14,7 +14,7 @@ import {
   DEFAULT_READ_CAPACITY,
   DEFAULT_WRITE_CAPACITY,
   KEYS,
-} from "snowplow-duplicate-storage/args";
+} from "snowplowdedup/args";
 import { ROOT } from "../../harness";
 
 interface Doc {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import type { AlarmArgs, DuplicateStorageArgs } from "snowplow-duplicate-storage";
+import type { AlarmArgs, DuplicateStorageArgs } from "snowplowdedup";
 import { ACCOUNT, DEFAULT_REGION, Run, output } from "../../harness";
 import * as aws from "@pulumi/aws";
 import { RunOptions, promiseOf, runComponent } from "./harness";
@@ -14,7 +14,7 @@ const USER_ATTACHMENT = "aws:iam/userPolicyAttachment:UserPolicyAttachment";
 const GROUP_ATTACHMENT = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment";
 const USER = "aws:iam/user:User";
 const ACCESS_KEY = "aws:iam/accessKey:AccessKey";
-const COMPONENT = "snowplow:dedup:DuplicateStorage";
+const COMPONENT = "snowplowdedup:index:DuplicateStorage";
 
 function run(
   args: DuplicateStorageArgs | (() => DuplicateStorageArgs) = {},
@@ -374,7 +374,7 @@ describe("DuplicateStorage", () => {
 
     it("hands TypeScript programs the table, the policy and the attachments", async () => {
       const r = await run({ attachToRoles: ["a"], attachToGroups: ["g"] });
-      const storage = r.component as import("snowplow-duplicate-storage").DuplicateStorage;
+      const storage = r.component as import("snowplowdedup").DuplicateStorage;
       const { table, policy, attachments } = storage.resources();
       assert.equal((await promiseOf(table.name)).value, "snowplow-deduplication-dev");
       assert.equal((await promiseOf(policy.name)).value, "snowplow-deduplication-dev-shredder");

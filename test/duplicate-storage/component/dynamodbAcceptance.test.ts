@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { BillingMode, type DuplicateStorageArgs } from "snowplow-duplicate-storage";
+import { BillingMode, type DuplicateStorageArgs } from "snowplowdedup";
 import { assertServesShredder, createTable, startDynamoDB } from "./dynamodb";
 import { runComponent } from "./harness";
 

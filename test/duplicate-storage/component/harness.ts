@@ -8,7 +8,7 @@
  * This is the one file that sets Pulumi's mocks for the tests that run in this process.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { DuplicateStorageArgs } from "snowplow-duplicate-storage";
+import type { DuplicateStorageArgs } from "snowplowdedup";
 import {
   DEFAULT_REGION,
   Declared,
@@ -88,7 +88,7 @@ async function runOnce(
     stack,
     false,
   );
-  const { DuplicateStorage } = await import("snowplow-duplicate-storage");
+  const { DuplicateStorage } = await import("snowplowdedup");
 
   const seen: { resource: pulumi.Resource; type: string; name: string; opts: any }[] = [];
   const logs: LogMessage[] = [];

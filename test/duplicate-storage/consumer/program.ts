@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     "staging",
   );
   // Loaded once the mocks are set, by the package's name.
-  const { DuplicateStorage } = await import("snowplow-duplicate-storage");
+  const { DuplicateStorage } = await import("snowplowdedup");
 
   const role = new aws.iam.Role("emr-instances", {
     assumeRolePolicy: JSON.stringify({

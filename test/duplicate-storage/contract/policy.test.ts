@@ -3,7 +3,7 @@ import {
   SHREDDER_ACTIONS,
   TABLE_MANAGEMENT_ACTIONS,
   shredderPolicyDocument,
-} from "snowplow-duplicate-storage/contract";
+} from "snowplowdedup/contract";
 
 const ARN = "arn:aws:dynamodb:eu-west-1:123456789012:table/snowplow-deduplication";
 

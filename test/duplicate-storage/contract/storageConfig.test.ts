@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { duplicateStorageConfig, storageId, toBase64 } from "snowplow-duplicate-storage/contract";
+import { duplicateStorageConfig, storageId, toBase64 } from "snowplowdedup/contract";
 import { validateAgainstIglu } from "../../iglu";
 
 const ID = "56799a26-980c-4148-8bd9-c021b988c669";
