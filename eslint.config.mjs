@@ -20,7 +20,7 @@ const declaring = [
 );
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "bin/", "coverage/"] },
+  { ignores: ["node_modules/", "**/bin/", "coverage/"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],

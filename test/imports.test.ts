@@ -58,7 +58,9 @@ function sources(): string[] {
     ...dirs.flatMap((d) =>
       fs
         .readdirSync(path.join(ROOT, d), { recursive: true, encoding: "utf8" })
-        .filter((f) => f.endsWith(".ts") && !f.split(path.sep).includes("node_modules"))
+        .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
+        // Installed packages, and the library's compiled package (npm run build).
+        .filter((f) => !f.split(path.sep).some((part) => part === "node_modules" || part === "bin"))
         .map((f) => `${d}/${f}`),
     ),
   ];

@@ -86,7 +86,7 @@ export function resolveSettings(
     // A key of the customer's own means that key; without one, the default.
     encryption:
       input.encryption ??
-      (input.kmsKeyArn !== undefined ? TableEncryption.CUSTOMER_MANAGED : DEFAULT_ENCRYPTION),
+      (input.kmsKeyArn !== undefined ? TableEncryption.CustomerManaged : DEFAULT_ENCRYPTION),
     // The CLI hands over Pulumi.yaml's default of 1 as if the stack had set it, so 1 with a
     // schedule means "unset": the schedule's count of start times wins.
     runsPerDay:
@@ -161,7 +161,7 @@ export function resolveSettings(
     );
   }
 
-  if (candidate.encryption === TableEncryption.CUSTOMER_MANAGED && input.kmsKeyArn === undefined) {
+  if (candidate.encryption === TableEncryption.CustomerManaged && input.kmsKeyArn === undefined) {
     problems.push(
       "encryption 'CUSTOMER_MANAGED' needs kmsKeyArn, the ARN of the key: set kmsKeyArn, or " +
         "set encryption to AWS_MANAGED for the account's aws/dynamodb key",
@@ -170,7 +170,7 @@ export function resolveSettings(
   if (
     input.kmsKeyArn !== undefined &&
     input.encryption !== undefined &&
-    input.encryption !== TableEncryption.CUSTOMER_MANAGED
+    input.encryption !== TableEncryption.CustomerManaged
   ) {
     problems.push(
       `kmsKeyArn is only used with encryption CUSTOMER_MANAGED, got kmsKeyArn ` +

@@ -16,8 +16,8 @@ import { ShredderConfigFormat } from "../contract/storageConfig";
 
 /** How the table is billed. */
 export const BillingMode = {
-  PROVISIONED: "PROVISIONED",
-  PAY_PER_REQUEST: "PAY_PER_REQUEST",
+  Provisioned: "PROVISIONED",
+  PayPerRequest: "PAY_PER_REQUEST",
 } as const;
 /** A billing mode of the table. */
 export type BillingMode = (typeof BillingMode)[keyof typeof BillingMode];
@@ -27,15 +27,15 @@ export type BillingMode = (typeof BillingMode)[keyof typeof BillingMode];
  * account's AWS managed key `aws/dynamodb` in KMS, or a customer managed key of `kmsKeyArn`.
  */
 export const TableEncryption = {
-  AWS_OWNED: "AWS_OWNED",
-  AWS_MANAGED: "AWS_MANAGED",
-  CUSTOMER_MANAGED: "CUSTOMER_MANAGED",
+  AwsOwned: "AWS_OWNED",
+  AwsManaged: "AWS_MANAGED",
+  CustomerManaged: "CUSTOMER_MANAGED",
 } as const;
 /** How the table is encrypted at rest. */
 export type TableEncryption = (typeof TableEncryption)[keyof typeof TableEncryption];
 
 /** The encryption of a table that sets neither `encryption` nor `kmsKeyArn`. */
-export const DEFAULT_ENCRYPTION: TableEncryption = TableEncryption.AWS_OWNED;
+export const DEFAULT_ENCRYPTION: TableEncryption = TableEncryption.AwsOwned;
 
 /** Write units of a provisioned table that does not set them. */
 export const DEFAULT_WRITE_CAPACITY = 100;

@@ -59,6 +59,7 @@ export interface AutoscalingArgs {
   readonly maxWriteCapacity: number;
   /**
    * Share of provisioned writes, in percent (20 to 90), that target tracking keeps in use.
+   * Default: 70.
    * @default 70
    */
   readonly targetUtilization?: number;
@@ -74,6 +75,7 @@ export interface RunScheduleArgs {
   /**
    * Minutes before each start at which the autoscaling floor is raised to the write rate a run
    * needs, and after each run's target end at which it is lowered again (5 to 120).
+   * Default: 10.
    * @default 10
    */
   readonly leadMinutes?: number;
@@ -85,6 +87,7 @@ export interface AlarmArgs {
   readonly snsTopicArn: pulumi.Input<string>;
   /**
    * Throttled writes within five minutes that raise the throttle alarm.
+   * Default: 1.
    * @default 1
    */
   readonly throttledWritesThreshold?: number;
@@ -92,6 +95,7 @@ export interface AlarmArgs {
    * Consumed writes, in percent of the write ceiling (`writeCapacity`, or
    * `autoscaling.maxWriteCapacity`), sustained for ten minutes, that raise the capacity alarm.
    * Not allowed with `billingMode: PAY_PER_REQUEST`, which has no ceiling.
+   * Default: 80.
    * @default 80
    */
   readonly consumedWritePercent?: number;
@@ -110,34 +114,40 @@ export interface DuplicateStorageArgs {
   /**
    * Name of the DynamoDB table, 3 to 255 characters of `A-Z a-z 0-9 _ . -`. Changing it replaces
    * the table, and the shredder's de-duplication history with it. Plain: it names the import.
+   * Default: "snowplow-deduplication-<stack>".
    * @default "snowplow-deduplication-<stack>"
    */
   readonly tableName?: string;
   /**
    * How the table is billed. Plain: it decides the capacity plan and which resources exist.
+   * Default: "PROVISIONED".
    * @default "PROVISIONED"
    */
   readonly billingMode?: BillingMode;
   /**
    * Provisioned write capacity units, 1 to 40000: one unit absorbs one event a second.
    * Not allowed with `billingMode: PAY_PER_REQUEST`. Plain, like every capacity.
+   * Default: 100.
    * @default 100
    */
   readonly writeCapacity?: number;
   /**
    * Provisioned read capacity units, 1 to 40000. The shredder reads no items.
    * Not allowed with `billingMode: PAY_PER_REQUEST`.
+   * Default: 5.
    * @default 5
    */
   readonly readCapacity?: number;
   /**
    * Also allow CreateTable and UpdateTimeToLive, which only a shredder up to 0.13 calls, to
    * create a missing table. Never DeleteTable, which no shredder calls.
+   * Default: false.
    * @default false
    */
   readonly allowTableManagement?: boolean;
   /**
    * Name of the shredder's managed IAM policy, 1 to 128 characters of `A-Z a-z 0-9 + = , . @ _ -`.
+   * Default: "<tableName>-shredder".
    * @default "<tableName>-shredder"
    */
   readonly policyName?: string;
@@ -146,76 +156,90 @@ export interface DuplicateStorageArgs {
    * name may come from a resource (`role.name`); its attachment is declared once the name is known,
    * under the same resource name as a plain name's, so that neither reordering the list nor
    * switching between a plain name and an Output replaces (and so detaches) an attachment.
+   * Default: [].
    * @default []
    */
   readonly attachToRoles?: pulumi.Input<string>[];
   /**
    * IAM users, by name, that get the policy; a name may come from a resource, as for roles.
+   * Default: [].
    * @default []
    */
   readonly attachToUsers?: pulumi.Input<string>[];
   /**
    * IAM groups, by name, that get the policy; a name may come from a resource, as for roles.
+   * Default: [].
    * @default []
    */
   readonly attachToGroups?: pulumi.Input<string>[];
   /**
    * Create an IAM user that holds only this policy, with an access key whose secret goes into the
    * (then secret) duplicate-storage config.
+   * Default: false.
    * @default false
    */
   readonly createShredderUser?: boolean;
   /**
    * Schema version of the duplicate-storage config: `2-0-0` for current shredders, `1-0-1` for
    * the legacy EmrEtlRunner. `1-0-1` requires `createShredderUser: true`.
+   * Default: "2-0-0".
    * @default "2-0-0"
    */
   readonly shredderConfigFormat?: ShredderConfigFormat;
   /**
    * Enable point-in-time recovery on the table.
+   * Default: false.
    * @default false
    */
   readonly pointInTimeRecovery?: boolean;
   /**
    * Set the table's `deletionProtectionEnabled`, so that AWS refuses to delete it.
+   * Default: false.
    * @default false
    */
   readonly deletionProtection?: boolean;
   /**
    * Set Pulumi's `protect` on the table, so that `pulumi destroy` cannot delete it. Plain: a
    * resource option.
+   * Default: false.
    * @default false
    */
   readonly protect?: boolean;
   /**
    * Tags for the table, the policy and the shredder user; a value may come from a resource.
+   * Default: {}.
    * @default {}
    */
   readonly tags?: { [key: string]: pulumi.Input<string> };
   /**
    * Scale the write capacity between `writeCapacity` and a ceiling by target tracking; the table
    * then ignores changes to its write capacity. Not allowed with `billingMode: PAY_PER_REQUEST`.
+   * Default: none.
    * @default none
    */
   readonly autoscaling?: AutoscalingArgs;
   /**
    * Events in one shredder run, for capacity planning; requires `targetRunMinutes`.
+   * Default: none.
    * @default none
    */
   readonly expectedEventsPerRun?: number;
   /**
    * How long a run may take to write its events, in minutes; requires `expectedEventsPerRun`.
+   * Default: none.
    * @default none
    */
   readonly targetRunMinutes?: number;
   /**
    * Shredder runs a day, for the cost estimates; with `runSchedule`, its count of start times.
+   * Default: 1.
    * @default 1
    */
   readonly runsPerDay?: number;
   /**
    * Raise the autoscaling floor to the write rate a run needs before each run, and lower it
    * after, by scheduled scaling. Needs `autoscaling` and the capacity planning keys.
+   * Default: none.
    * @default none
    */
   readonly runSchedule?: RunScheduleArgs;
@@ -223,6 +247,7 @@ export interface DuplicateStorageArgs {
    * Writes a second that an on-demand table serves from its creation (4000 to 40000). Applied
    * when the table is created; DynamoDB raises it by itself later and never lowers it.
    * Only with `billingMode: PAY_PER_REQUEST`.
+   * Default: the write rate a run needs, with the capacity planning keys, when above 4000.
    * @default the write rate a run needs, with the capacity planning keys, when above 4000
    */
   readonly warmThroughput?: number;
@@ -236,6 +261,7 @@ export interface DuplicateStorageArgs {
    * never changes the encryption of a table that exists; security policies that ask for KMS (such
    * as Pulumi's AWSGuard) want `AWS_MANAGED` or `CUSTOMER_MANAGED`, set on purpose. With
    * `kmsKeyArn` alone it is `CUSTOMER_MANAGED`.
+   * Default: "AWS_OWNED".
    * @default "AWS_OWNED"
    */
   readonly encryption?: TableEncryption;
@@ -243,11 +269,13 @@ export interface DuplicateStorageArgs {
    * ARN of a customer managed KMS key that encrypts the table, in the table's region; the
    * shredder's policy then may use the key through DynamoDB only. May come from a resource. Only
    * with `encryption: CUSTOMER_MANAGED`, which it implies.
+   * Default: none.
    * @default none
    */
   readonly kmsKeyArn?: pulumi.Input<string>;
   /**
    * CloudWatch alarms on throttled and consumed writes, notifying an SNS topic.
+   * Default: none.
    * @default none
    */
   readonly alarms?: AlarmArgs;
@@ -255,12 +283,14 @@ export interface DuplicateStorageArgs {
    * Adopt an existing table of name `tableName` (for example one made by hand from the setup
    * guide) instead of creating one. Turn it off once `pulumi up` has imported the table. Plain: a
    * resource option.
+   * Default: false.
    * @default false
    */
   readonly importExistingTable?: boolean;
   /**
    * Set Pulumi's `retainOnDelete` on the table: a replaced or removed table stays in AWS, with
    * the de-duplication history in it, to be deleted by hand. Plain: a resource option.
+   * Default: true.
    * @default true
    */
   readonly retainOnDelete?: boolean;
@@ -471,9 +501,9 @@ export class DuplicateStorage extends pulumi.ComponentResource {
         // statement (hashicorp/terraform-provider-aws#29811).
         // AWS_MANAGED is KMS encryption with no key named, which DynamoDB takes as aws/dynamodb.
         serverSideEncryption:
-          settings.encryption === TableEncryption.AWS_OWNED
+          settings.encryption === TableEncryption.AwsOwned
             ? { enabled: false }
-            : settings.encryption === TableEncryption.AWS_MANAGED
+            : settings.encryption === TableEncryption.AwsManaged
               ? { enabled: true }
               : { enabled: true, kmsKeyArn },
         tags,

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Builds the real Pulumi CLI from Pulumi's Go modules, at the version of the @pulumi/pulumi SDK
-# that package-lock.json pins, together with the two stand-ins that the tests need because their
-# real counterparts cannot be had here (see README.md, "What the tests prove"):
-#   stand-ins/pulumi-language-nodejs  starts the SDK's real entry point, @pulumi/pulumi/cmd/run;
+# that package-lock.json pins, and Pulumi's real YAML language host (pulumi-yaml/go.mod), together
+# with the stand-ins that the tests need because their real counterparts cannot be had here (see
+# CONTRIBUTING.md, "The Pulumi CLI and its stand-ins"):
+#   stand-ins/pulumi-language-nodejs  starts the SDK's real entry points, @pulumi/pulumi/cmd/run,
+#                                     run-plugin and run-policy-pack;
+#   stand-ins/pulumi-language-python  and stand-ins/pulumi-language-go serve only GeneratePackage,
+#                                     with Pulumi's own code generators;
 #   stand-ins/pulumi-resource-aws     an AWS provider that talks to no AWS.
 #
 # The result is cached by the Go toolchain's version and the hash of its sources, outside the
@@ -42,6 +46,11 @@ if [ ! -x "$out/bin/pulumi" ]; then
     go build -trimpath -o "$tmp/stand-ins/pulumi-language-nodejs" ./stand-in-nodejs-language-host
     go build -trimpath -o "$tmp/stand-ins/pulumi-resource-aws" \
       -ldflags "-X main.version=$aws_version+stand-in" ./stand-in-aws-provider
+    go build -trimpath -o "$tmp/stand-ins/pulumi-language-python" ./stand-in-codegen-language-host
+    cp "$tmp/stand-ins/pulumi-language-python" "$tmp/stand-ins/pulumi-language-go"
+    cd pulumi-yaml
+    go build -trimpath -o "$tmp/bin/pulumi-language-yaml" \
+      github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
   ) >&2
   rm -rf "$out"
   mv "$tmp" "$out"

@@ -64,6 +64,20 @@ describe("the TSDoc of DuplicateStorageArgs", () => {
     for (const [key, doc] of args) assert.ok(doc.text.length > 20, `${key} has a description`);
   });
 
+  // Pulumi's schema inference keeps a comment's prose and drops its tags, so the prose ends with
+  // the same default as the `@default` tag, for the schema and the SDKs generated from it.
+  it("ends each member's prose with its @default, as the schema shows it", () => {
+    for (const [name, members] of all) {
+      for (const [key, doc] of members) {
+        if (doc.default === undefined) continue;
+        assert.ok(
+          doc.text.endsWith(`Default: ${doc.default}.`),
+          `${name}.${key}: "${doc.text.slice(-60)}"`,
+        );
+      }
+    }
+  });
+
   it("gives each argument the default that the program applies", () => {
     const fixed: Record<string, unknown> = {
       ...DEFAULTS,

@@ -10,7 +10,7 @@ async function declaredTable(args: DuplicateStorageArgs) {
 }
 
 describe("the declared table in a DynamoDB implementation (dynalite)", () => {
-  for (const billingMode of [BillingMode.PROVISIONED, BillingMode.PAY_PER_REQUEST]) {
+  for (const billingMode of [BillingMode.Provisioned, BillingMode.PayPerRequest]) {
     it(`serves the shredder's writes with ${billingMode} billing`, async () => {
       await assertServesShredder(await declaredTable({ billingMode }));
     });
