@@ -130,11 +130,13 @@ export function created(type: string, name: string, inputs: Props, region: strin
       const arn = `arn:${partition}:iam::${ACCOUNT}:policy/${inputs.name}`;
       return { id: arn, state: { ...inputs, arn, policyId: "ANPAEXAMPLEPOLICYID01" } };
     }
-    case "aws:iam/user:User": {
+    case "aws:iam/user:User":
+    case "aws:iam/role:Role": {
       // The provider, not the SDK, makes up a name; this stands in for its random suffix.
-      const userName = inputs.name ?? `${name}-xxxxxxx`;
-      const arn = `arn:${partition}:iam::${ACCOUNT}:user/${userName}`;
-      return { id: userName, state: { ...inputs, name: userName, arn } };
+      const principalName = inputs.name ?? `${name}-xxxxxxx`;
+      const kind = type === "aws:iam/user:User" ? "user" : "role";
+      const arn = `arn:${partition}:iam::${ACCOUNT}:${kind}/${principalName}`;
+      return { id: principalName, state: { ...inputs, name: principalName, arn } };
     }
     case "aws:iam/accessKey:AccessKey":
       return {
@@ -266,7 +268,7 @@ const COMPILE_CACHE = path.join(ROOT, "node_modules", ".cache", "node-compile");
 export async function runProgram(
   config: Record<string, string>,
   stack = "dev",
-  options: { dir?: string; secretKeys?: string[] } = {},
+  options: { dir?: string; secretKeys?: string[]; typescript?: boolean } = {},
 ): Promise<Run> {
   const dir = options.dir ?? ROOT;
   const engine = new RecordingEngine(stack, config["aws:region"] ?? DEFAULT_REGION);
@@ -286,7 +288,8 @@ export async function runProgram(
     ...process.env,
     PULUMI_CONFIG: JSON.stringify(engineConfig),
     PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(options.secretKeys ?? []),
-    PULUMI_NODEJS_TYPESCRIPT: "true",
+    // As the host passes Pulumi.yaml's `runtime.options.typescript`, which is on by default.
+    PULUMI_NODEJS_TYPESCRIPT: String(options.typescript ?? true),
     // Node keeps the compiled code of the SDK and the provider that each run loads, keyed by
     // their source, so that a run does not compile them again (about half a second a run).
     NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? COMPILE_CACHE,

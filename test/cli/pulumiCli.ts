@@ -107,8 +107,13 @@ export class Workspace {
 
   /** Runs `pulumi <args>` in the project folder. */
   pulumi(...args: string[]): Result {
+    return this.pulumiIn(this.project, ...args);
+  }
+
+  /** Runs `pulumi <args>` in another folder, such as another program's, with this environment. */
+  pulumiIn(cwd: string, ...args: string[]): Result {
     const r = spawnSync("pulumi", [...args, "--non-interactive"], {
-      cwd: this.project,
+      cwd,
       env: this.env,
       encoding: "utf8",
       timeout: 180_000,

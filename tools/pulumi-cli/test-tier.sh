@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The real-CLI tier of the tests: builds (or reuses) the Pulumi CLI with build.sh, installs the
-# AWSGuard policy pack (tools/awsguard), then runs test/cli/. Without Go, or when the build fails, it says that it skipped the tier and succeeds,
+# The real-CLI tier of the tests: builds (or reuses) the Pulumi CLI with build.sh, installs what
+# the tests use from the registries (below), then runs test/cli/. Without Go, or when the build fails, it says that it skipped the tier and succeeds,
 # unless the tier is required: in CI (CI=true) or with SNOWPLOW_DEDUP_REQUIRE_CLI=1 it fails.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,6 +27,13 @@ if ! PULUMI_CLI_DIR="$(bash tools/pulumi-cli/build.sh)"; then
   exit 0
 fi
 export PULUMI_CLI_DIR
-# The policy pack that test/cli/awsguard.test.ts runs, from its own lock file (once; then cached).
-bash tools/awsguard/install.sh
+# What the tests install from the registries, so that they themselves need no network: the
+# policy pack that test/cli/awsguard.test.ts runs and the TypeScript example's dependencies, each
+# from its own lock file; the Go example's modules; and pulumi and mypy from PyPI, in a cached
+# virtual environment, for the Python example (all once, then cached).
+bash tools/npm-ci-once.sh tools/awsguard
+bash tools/npm-ci-once.sh examples/typescript
+(cd examples/go && go mod download)
+PYTHON_SDK_VENV="$(bash tools/python-venv.sh tools/python-sdk/requirements.txt)"
+export PYTHON_SDK_VENV
 exec mocha --timeout 300000 'test/cli/**/*.test.ts'
