@@ -35,6 +35,23 @@ describe("the documents", () => {
     assert.deepEqual(broken, []);
   });
 
+  it("show each example of examples/ as the file that the tests run or compile", () => {
+    // A `<!-- examples/<file> -->` line, then a code block with exactly that file.
+    const shown = [
+      ...read("docs/own-program.md").matchAll(/<!-- (examples\/\S+) -->\n\n```\w+\n([\s\S]*?)```/g),
+    ];
+    assert.deepEqual(
+      shown.map((m) => m[1]),
+      [
+        "examples/typescript/index.ts",
+        "examples/python/__main__.py",
+        "examples/go/main.go",
+        "examples/yaml/Pulumi.yaml",
+      ],
+    );
+    for (const [, file, code] of shown) assert.equal(code, read(file), file);
+  });
+
   it("keep the README short enough to read in about ten minutes", () => {
     // Outside code blocks and tables, which a reader skims: at most 2,400 words, ten minutes at
     // 238 words a minute, the average rate of silent reading of non-fiction in English.

@@ -327,19 +327,13 @@ describe("the library as packages for programs in any language", function () {
         fs.existsSync(path.join(dir, "node_modules", "@pulumi", "pulumi")),
         "examples/typescript's dependencies are installed (run npm run test:cli)",
       );
-      check(
-        spawnSync("npm", ["run", "build", "-w", "duplicate-storage"], {
-          cwd: ROOT,
-          encoding: "utf8",
-        }),
-        "npm run build",
-      );
+      // README's way: npm run pack:library, here into the workspace.
       const packed = check(
-        spawnSync("npm", ["pack", "./duplicate-storage/bin", "--pack-destination", ws.dir], {
+        spawnSync("npm", ["run", "-s", "pack:library", "--", "--pack-destination", ws.dir], {
           cwd: ROOT,
           encoding: "utf8",
         }),
-        "npm pack",
+        "npm run pack:library",
       );
       tarball = path.join(ws.dir, packed.trim().split("\n").pop()!);
       check(
