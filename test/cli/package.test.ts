@@ -168,6 +168,22 @@ describe("the library as packages for programs in any language", function () {
       );
     });
 
+    it("previews the component and its table, policy and attachment", () => {
+      const r = ws.pulumiIn(dir, "preview", "--json");
+      assert.equal(r.code, 0, r.stderr);
+      const created = JSON.parse(r.stdout)
+        .steps.filter((s: any) => s.op === "create")
+        .map((s: any) => s.newState.type);
+      for (const type of [
+        TOKEN,
+        "aws:dynamodb/table:Table",
+        "aws:iam/policy:Policy",
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      ]) {
+        assert.ok(created.includes(type), `${type} in ${created.join(", ")}`);
+      }
+    });
+
     it("creates the table, the policy and the attachment, and gets the outputs back", () => {
       const up = ws.pulumiIn(dir, "up", "--yes");
       assert.equal(up.code, 0, up.stdout + up.stderr);
