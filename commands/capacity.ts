@@ -10,12 +10,14 @@
  */
 import { DedupSettings } from "snowplowdedup/args";
 import {
+  CLASS_WORDS,
   CapacityOption,
   CapacityPlan,
   MAX_CAPACITY,
   PRICES,
   PlanInput,
   RunMinute,
+  TTL_DELETION_LAG_DAYS,
   planCapacity,
   recommend,
   simulateRun,
@@ -52,6 +54,14 @@ const KEYED: Record<string, Flag & { readonly key: string }> = {
   },
   "on-demand": { type: "boolean", key: "billingMode PAY_PER_REQUEST", description: "" },
   "warm-throughput": { type: "string", value: "<n>", key: "warmThroughput", description: "" },
+  "table-class": { type: "string", value: "<class>", key: "tableClass", description: "" },
+  pitr: { type: "boolean", key: "pointInTimeRecovery true", description: "" },
+  fingerprint: {
+    type: "string",
+    value: "<algorithm>",
+    key: "fingerprintAlgorithm",
+    description: "",
+  },
 };
 
 const WHAT: Record<keyof typeof KEYED, string> = {
@@ -66,13 +76,17 @@ const WHAT: Record<keyof typeof KEYED, string> = {
   "target-utilization": "autoscaling's target, in percent (default 70)",
   "on-demand": "an on-demand table instead of a provisioned one",
   "warm-throughput": "an on-demand table's warm throughput, writes a second",
+  "table-class": "STANDARD (default) or STANDARD_INFREQUENT_ACCESS",
+  pitr: "point-in-time recovery on, which is billed by the table's size",
+  fingerprint: "the fingerprint enrichment's hash, which sizes the items (default MD5)",
 };
 
 export const SPEC: CommandSpec = {
   usage: "npm run capacity --",
   description:
     "Plans the table for the shredder's runs, offline: how the described table serves a run,\n" +
-    "minute by minute, the setups that serve it from its first second with their monthly cost,\n" +
+    "minute by minute, the setups that serve it from its first second in both table classes\n" +
+    "with their monthly cost (capacity, storage and point-in-time recovery),\n" +
     "and the cheapest as `pulumi config set` lines. Each flag sets the stack config key named in\n" +
     "brackets and meets the same rules. Exits 1 when no setup within AWS's quota serves the run.",
   flags: Object.fromEntries(
@@ -85,7 +99,7 @@ export const SPEC: CommandSpec = {
     "npm run capacity -- --events 10000000 --minutes 30",
     "npm run capacity -- --events 10000000 --minutes 30 --write-capacity 500 \\\n" +
       "      --max-write-capacity 6000 --schedule 00:00,06:00,12:00,18:00",
-    "npm run capacity -- --events 10000000 --minutes 30 --on-demand",
+    "npm run capacity -- --events 10000000 --minutes 30 --on-demand --pitr --fingerprint SHA256",
   ],
 };
 
@@ -98,6 +112,7 @@ export function stackConfigOf(values: Record<string, unknown>): Record<string, s
     const value = values[flag];
     if (value === undefined || value === false) continue;
     if (flag === "on-demand") config.billingMode = "PAY_PER_REQUEST";
+    else if (flag === "pitr") config.pointInTimeRecovery = "true";
     else if (key.includes(".")) {
       const [map, member] = key.split(".");
       maps[map] ??= {};
@@ -187,15 +202,21 @@ function describeTable(plan: CapacityPlan, settings: DedupSettings): string {
 }
 
 function table(plan: CapacityPlan): string[] {
+  const usd = (x: number) => x.toFixed(2);
   const rows = plan.options.map((o) => [
     o.label,
-    o.monthlyUsd.toFixed(2),
+    CLASS_WORDS[o.tableClass],
+    usd(o.capacityUsd),
+    usd(o.storageUsd),
+    usd(o.pointInTimeRecoveryUsd),
+    usd(o.monthlyUsd),
     o.throttledMinutes === 0 ? "no" : `${o.throttledMinutes} min`,
   ]);
-  const head = ["setup", "USD a month", "throttled"];
+  const head = ["setup", "class", "capacity", "storage", "recovery", "total", "throttled"];
+  // Prices and sources: duplicate-storage/capacity/prices.ts; the guide explains the columns.
   const width = (i: number) => Math.max(head[i].length, ...rows.map((r) => r[i].length));
   const fmt = (r: string[]) =>
-    `  ${r[0].padEnd(width(0))}  ${r[1].padStart(width(1))}  ${r[2].padStart(width(2))}`;
+    "  " + r.map((cell, i) => (i < 2 ? cell.padEnd(width(i)) : cell.padStart(width(i)))).join("  ");
   return [fmt(head), ...rows.map(fmt)];
 }
 
@@ -217,12 +238,13 @@ function wrap(line: string, width = 100): string[] {
 function cheapest(plan: CapacityPlan, input: PlanInput, intro: string): string[] {
   const best = recommend(plan.options)!;
   const paste = (o: CapacityOption) => configLines(o, input).map((l) => `  ${l}`);
-  if (best.needs === undefined) return [`${intro}: ${best.label}. On your stack:`, ...paste(best)];
+  const named = (o: CapacityOption) => `${o.label}, ${CLASS_WORDS[o.tableClass]}`;
+  if (best.needs === undefined) return [`${intro}: ${named(best)}. On your stack:`, ...paste(best)];
   const complete = recommend(plan.options.filter((o) => o.needs === undefined))!;
   return [
-    `${intro}: ${best.label}. It needs ${best.needs}: run this again with --schedule ` +
+    `${intro}: ${named(best)}. It needs ${best.needs}: run this again with --schedule ` +
       "HH:MM,... (UTC) for its lines.",
-    `The cheapest that needs nothing more: ${complete.label}. On your stack:`,
+    `The cheapest that needs nothing more: ${named(complete)}. On your stack:`,
     ...paste(complete),
   ];
 }
@@ -312,7 +334,12 @@ export function report(argv: readonly string[]): { code: number; lines: string[]
     "",
     ...chart(simulated.minutes),
     "",
-    `Setups (estimates at ${PRICES.region} prices of ${PRICES.asOf}, capacity only):`,
+    `The history: ${plan.storage.itemsAlive} items of ${plan.storage.billedItemBytes} bytes, ` +
+      `${plan.storage.tableGib} GiB (${input.storage.retentionDays} days, and ` +
+      `${TTL_DELETION_LAG_DAYS} of TTL lag: our assumption).`,
+    "",
+    `Setups, USD a month (estimates at ${PRICES.region} prices of ${PRICES.asOf}; recovery ` +
+      `${input.storage.pointInTimeRecovery ? "on" : "off"}):`,
     ...table(plan),
     "",
     ...adviceLines,

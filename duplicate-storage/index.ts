@@ -11,8 +11,9 @@ export {
   DuplicateStorage,
   DuplicateStorageArgs,
   DuplicateStorageResources,
+  OnDemandThroughputArgs,
   PolicyAttachment,
   RunScheduleArgs,
 } from "./component/duplicateStorage";
-export { BillingMode, TableEncryption } from "./args";
-export { ShredderConfigFormat } from "./contract";
+export { BillingMode, TableClass, TableEncryption } from "./args";
+export { FingerprintAlgorithm, ShredderConfigFormat } from "./contract";

@@ -75,7 +75,10 @@ describe("the offline plan", () => {
     it("guards the production table with deletion protection, point-in-time recovery and protect", async () => {
       const [table] = of(await plan("prod"), TABLE);
       assert.equal(table.inputs.deletionProtectionEnabled, true);
-      assert.deepEqual(table.inputs.pointInTimeRecovery, { enabled: true });
+      assert.deepEqual(table.inputs.pointInTimeRecovery, {
+        enabled: true,
+        recoveryPeriodInDays: 35,
+      });
       assert.equal(table.options.protect, true);
     });
   });

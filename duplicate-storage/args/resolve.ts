@@ -4,6 +4,8 @@
  * and reports every problem at once. Pure: nothing here knows Pulumi.
  */
 import { PlanInput, runGaps } from "../capacity/capacityPlanning";
+import { itemSizeBytes } from "../capacity/storageModel";
+import { RETENTION_DAYS, sampleShredderItem } from "../contract/fingerprint";
 import {
   MAX_CAPACITY,
   ON_DEMAND_DEFAULT_WARM_WRITES,
@@ -71,6 +73,31 @@ export function resolveSettings(
         );
       }
     }
+  }
+
+  if (input.pointInTimeRecoveryDays !== undefined && input.pointInTimeRecovery !== true) {
+    problems.push(
+      `pointInTimeRecoveryDays is only allowed with pointInTimeRecovery true, got ` +
+        `${quote(input.pointInTimeRecoveryDays)} with pointInTimeRecovery ` +
+        `${quote(input.pointInTimeRecovery ?? false)}: the period means nothing while recovery is ` +
+        "off, so set pointInTimeRecovery to true or remove pointInTimeRecoveryDays",
+    );
+  }
+  const ceiling = (input.onDemandThroughput as { maxWriteRequestUnits?: unknown } | undefined)
+    ?.maxWriteRequestUnits;
+  if (input.onDemandThroughput !== undefined && provisioned) {
+    problems.push(
+      `onDemandThroughput is only allowed with billingMode PAY_PER_REQUEST, got ` +
+        `${quote(input.onDemandThroughput)} with billingMode ${quote(billingMode)}: the provider ` +
+        "refuses it together with writeCapacity and readCapacity",
+    );
+  } else if (typeof ceiling === "number" && ceiling >= 1 && rate !== undefined && ceiling < rate) {
+    problems.push(
+      `onDemandThroughput.maxWriteRequestUnits ${quote(ceiling)} is below the ${rate} writes a ` +
+        `second that a run of ${input.expectedEventsPerRun} events in ${input.targetRunMinutes} ` +
+        "minutes needs: every run would be throttled and the shredder's job would fail; raise it " +
+        `to at least ${rate}, or set it to -1 for no ceiling`,
+    );
   }
 
   const candidate = {
@@ -327,8 +354,14 @@ function planInputOf(settings: DedupSettings, rate: number | undefined): PlanInp
     writeRate: rate,
     runsPerDay: settings.runsPerDay,
     table,
+    tableClass: settings.tableClass,
     readCapacity: settings.readCapacity ?? DEFAULT_READ_CAPACITY,
     runSchedule: settings.runSchedule,
+    storage: {
+      itemBytes: itemSizeBytes(sampleShredderItem(settings.fingerprintAlgorithm)),
+      retentionDays: RETENTION_DAYS,
+      pointInTimeRecovery: settings.pointInTimeRecovery,
+    },
     fallback: {
       writeCapacity: DEFAULT_WRITE_CAPACITY,
       leadMinutes: DEFAULT_LEAD_MINUTES,

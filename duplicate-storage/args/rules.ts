@@ -12,6 +12,10 @@ import {
   MIN_LEAD_MINUTES,
   ON_DEMAND_DEFAULT_WARM_WRITES,
 } from "../capacity/throughputModel";
+import { TableClass } from "../capacity/prices";
+
+export { TableClass };
+import { FingerprintAlgorithm } from "../contract/fingerprint";
 import { ShredderConfigFormat } from "../contract/storageConfig";
 
 /** How the table is billed. */
@@ -47,6 +51,9 @@ export const MAX_LEAD_MINUTES = 120;
 export const DEFAULT_LEAD_MINUTES = 10;
 /** Autoscaling's default target: the share of provisioned writes it keeps in use. */
 export const DEFAULT_TARGET_UTILIZATION = 70;
+/** Days of point-in-time recovery where it is on and the period is unset: AWS's default, and its
+ * most. */
+export const DEFAULT_RECOVERY_PERIOD_DAYS = 35;
 /** Throttled writes in five minutes that raise the throttle alarm: any, since they fail the job. */
 export const DEFAULT_THROTTLED_WRITES_THRESHOLD = 1;
 /** Share of the write ceiling, in percent, at which the consumed-writes alarm fires. */
@@ -284,6 +291,9 @@ export const KEYS = {
   createShredderUser: withDefault(flag(), false),
   shredderConfigFormat: withDefault(oneOf(ShredderConfigFormat), "2-0-0"),
   pointInTimeRecovery: withDefault(flag(), false),
+  pointInTimeRecoveryDays: optional(numeric(1, DEFAULT_RECOVERY_PERIOD_DAYS, true)),
+  tableClass: withDefault(oneOf(TableClass), "STANDARD"),
+  fingerprintAlgorithm: withDefault(oneOf(FingerprintAlgorithm), "MD5"),
   deletionProtection: withDefault(flag(), false),
   protect: withDefault(flag(), false),
   tags: withDefault(tagMap, {}),
@@ -315,6 +325,19 @@ export const KEYS = {
     }),
   ),
   warmThroughput: optional(numeric(ON_DEMAND_DEFAULT_WARM_WRITES, MAX_CAPACITY, true)),
+  onDemandThroughput: optional(
+    mapOf({
+      maxWriteRequestUnits: key(
+        "integer",
+        `-1 (no ceiling) or a whole number from 1 to ${MAX_CAPACITY}`,
+        (m) =>
+          z
+            .number(m)
+            .int(m)
+            .refine((n) => n === -1 || (n >= 1 && n <= MAX_CAPACITY), m),
+      ),
+    }),
+  ),
   encryption: optional(oneOf(TableEncryption)),
   kmsKeyArn: optional(
     arn("kms", "a KMS key ARN, arn:<partition>:kms:<region>:<account>:key/<key id> (not an alias)"),

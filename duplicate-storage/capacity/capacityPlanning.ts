@@ -13,45 +13,35 @@ import {
   TableModel,
   simulateRun,
 } from "./throughputModel";
-
-/**
- * DynamoDB prices used for estimates: Standard table class, region us-east-1, in USD, as listed on
- * the DynamoDB pricing pages (aws.amazon.com/dynamodb/pricing/provisioned/ and .../on-demand/)
- * in November 2026; on-demand reflects the 50% cut of November 2024. Other regions cost more or
- * less, and storage, backups and data transfer are not included: the outputs call these figures
- * estimates.
- */
-export const PRICES = {
-  region: "us-east-1",
-  asOf: "2026-11",
-  /** Per provisioned write capacity unit and hour. */
-  writeCapacityUnitHour: 0.00065,
-  /** Per provisioned read capacity unit and hour. */
-  readCapacityUnitHour: 0.00013,
-  /** Per million on-demand write request units. */
-  millionWriteRequestUnits: 0.625,
-} as const;
-
-/** Hours in an average month, as AWS prices them. */
-export const HOURS_PER_MONTH = 730;
-/** Days in an average month. */
-export const DAYS_PER_MONTH = 365 / 12;
+import { DAYS_PER_MONTH, HOURS_PER_MONTH, PRICES, TableClass, round2 } from "./prices";
+import {
+  TTL_DELETION_LAG_DAYS,
+  TableSize,
+  pointInTimeRecoveryMonthlyUsd,
+  storageMonthlyUsd,
+  tableSize,
+} from "./storageModel";
 
 /** Estimated monthly cost of provisioned capacity running around the clock. */
-export function provisionedMonthlyUsd(writeCapacity: number, readCapacity: number): number {
+export function provisionedMonthlyUsd(
+  writeCapacity: number,
+  readCapacity: number,
+  tableClass: TableClass = TableClass.Standard,
+): number {
+  const prices = PRICES[tableClass];
   const hourly =
-    writeCapacity * PRICES.writeCapacityUnitHour + readCapacity * PRICES.readCapacityUnitHour;
+    writeCapacity * prices.writeCapacityUnitHour + readCapacity * prices.readCapacityUnitHour;
   return round2(hourly * HOURS_PER_MONTH);
 }
 
 /** Estimated monthly cost of on-demand writes for the shredder's events. */
-export function onDemandMonthlyUsd(eventsPerRun: number, runsPerDay: number): number {
+export function onDemandMonthlyUsd(
+  eventsPerRun: number,
+  runsPerDay: number,
+  tableClass: TableClass = TableClass.Standard,
+): number {
   const writes = eventsPerRun * runsPerDay * DAYS_PER_MONTH;
-  return round2((writes / 1e6) * PRICES.millionWriteRequestUnits);
-}
-
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
+  return round2((writes / 1e6) * PRICES[tableClass].millionWriteRequestUnits);
 }
 
 /** When the shredder's runs start, for scheduled scaling. */
@@ -82,14 +72,16 @@ export function scheduledMonthlyUsd(input: {
   readonly runsPerDay: number;
   readonly runMinutes: number;
   readonly leadMinutes: number;
+  readonly tableClass?: TableClass;
 }): number {
+  const prices = PRICES[input.tableClass ?? TableClass.Standard];
   const raisedHours =
     (input.runsPerDay * raisedMinutesPerRun(input.runMinutes, input.leadMinutes)) / 60;
   const writeUnitHoursPerDay =
     raisedHours * input.raisedCapacity + (24 - raisedHours) * input.floor;
   const monthly =
-    writeUnitHoursPerDay * DAYS_PER_MONTH * PRICES.writeCapacityUnitHour +
-    input.readCapacity * PRICES.readCapacityUnitHour * HOURS_PER_MONTH;
+    writeUnitHoursPerDay * DAYS_PER_MONTH * prices.writeCapacityUnitHour +
+    input.readCapacity * prices.readCapacityUnitHour * HOURS_PER_MONTH;
   return round2(monthly);
 }
 
@@ -141,15 +133,24 @@ export function noWritesHours(runsPerDay: number, startTimesUtc?: readonly strin
 
 /** A setup that serves the run, with its cost and the stack config that declares it. */
 export interface CapacityOption {
+  /** The capacity setup; each comes in both table classes. */
   readonly name: CapacityOptionName;
+  /** The table class, which prices capacity and storage. */
+  readonly tableClass: TableClass;
   /** What to set, in words. */
   readonly description: string;
-  /** The same in a few words, for a table. */
+  /** The capacity setup in a few words, for a table with a column of its own for the class. */
   readonly label: string;
   /** The stack config keys that declare it. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON values of several types
   readonly config: { readonly [key: string]: any };
-  /** Estimated monthly cost in USD. */
+  /** Estimated monthly cost of capacity in USD. */
+  readonly capacityUsd: number;
+  /** Estimated monthly cost of storage in USD, after the free tier. */
+  readonly storageUsd: number;
+  /** Estimated monthly cost of point-in-time recovery in USD; 0 where it is off. */
+  readonly pointInTimeRecoveryUsd: number;
+  /** The whole estimated monthly cost in USD: capacity, storage and point-in-time recovery. */
   readonly monthlyUsd: number;
   /** A one-time charge on top, when there is one. */
   readonly oneTimeCharge?: string;
@@ -159,42 +160,73 @@ export interface CapacityOption {
   readonly needs?: string;
 }
 
-/** Estimated monthly costs in USD, for choosing a billing mode. */
+/** Estimated monthly costs in USD of the configured table class, for choosing a setup. */
 export interface MonthlyCostEstimate {
-  /** Provisioned at `requiredWriteCapacity` around the clock. */
+  /** Capacity: provisioned at `requiredWriteCapacity` around the clock. */
   readonly provisionedAtRequiredCapacity: number;
-  /** The configured provisioned table (with its schedule, if any); absent on demand. */
+  /** Capacity: the configured provisioned table (with its schedule, if any); absent on demand. */
   readonly provisionedAtConfiguredCapacity?: number;
-  /** On-demand, for `expectedEventsPerRun` × `runsPerDay` events a day. */
+  /** Capacity: on demand, for `expectedEventsPerRun` × `runsPerDay` events a day. */
   readonly onDemand: number;
+  /** Storage of the history, after the free tier. */
+  readonly storage: number;
+  /** Point-in-time recovery; 0 where it is off. */
+  readonly pointInTimeRecovery: number;
+  /** The configured setup's whole cost: its capacity, storage and point-in-time recovery. */
+  readonly total: number;
   /** What the figures assume. */
   readonly basis: string;
+}
+
+/** What the history takes to store. */
+export interface StorageEstimate {
+  /** Bytes billed per item: the shredder's item by DynamoDB's rules, and 100 of overhead. */
+  readonly billedItemBytes: number;
+  /** Items alive at once. */
+  readonly itemsAlive: number;
+  /** The table's billed size in GiB, to one decimal. */
+  readonly tableGib: number;
 }
 
 /** What the planning keys say about the configured table. */
 export interface CapacityPlanSummary {
   /** Write units the shredder needs to finish a run in the target time. */
   readonly requiredWriteCapacity: number;
-  /** Estimated monthly costs in USD, for choosing a billing mode. */
+  /** Estimated monthly costs in USD, for choosing a setup. */
   readonly estimatedMonthlyCostUsd: MonthlyCostEstimate;
+  /** What the history takes to store. */
+  readonly storage: StorageEstimate;
   /** How the configured table serves a run (on demand: the first run on a new table). */
   readonly run: RunSummary;
-  /** Setups that would serve the run from its first second, and on-demand alone. */
+  /** Setups that would serve the run from its first second, and on-demand alone, in each class. */
   readonly options: CapacityOption[];
   /**
-   * The cheapest option that does not throttle; none when the run needs more than a table may
-   * have within AWS's default quota (`quotaAdvice` then says what to do).
+   * The cheapest option that does not throttle, by whole cost; none when the run needs more than
+   * a table may have within AWS's default quota (`quotaAdvice` then says what to do).
    */
   readonly recommended?: CapacityOptionName;
+  /** The table class of the recommended option. */
+  readonly recommendedTableClass?: TableClass;
   /** Why no option serves the run within the quota, and what would, when none does. */
   readonly quotaAdvice?: string;
 }
 
-/** The plan, and why the configured table fails the run, if it does. */
+/** The plan, and why the configured table fails the run or costs too much, if it does. */
 export interface CapacityPlan extends CapacityPlanSummary {
   /** Why the configured table fails the run, in one line, or undefined when it serves it. */
   readonly warning?: string;
+  /** Which cheaper setup to take, when the configured one costs more than `COST_WARNING_MARGIN`. */
+  readonly costWarning?: string;
 }
+
+/**
+ * How much more than the cheapest setup the configured one may cost before the preview warns: 10%.
+ * The estimates rest on assumptions (the TTL lag, numbers' approximate size, runs spread evenly,
+ * prices not all read at their source), each worth a percent or two; a gap above 10% is one that
+ * they cannot explain. Below USD 10 a month, no warning is worth a reader's time.
+ */
+export const COST_WARNING_MARGIN = 0.1;
+export const COST_WARNING_MIN_USD = 10;
 
 /** The inputs of a capacity plan. */
 export interface PlanInput {
@@ -206,9 +238,19 @@ export interface PlanInput {
   readonly runsPerDay: number;
   /** The configured table. */
   readonly table: TableModel;
+  /** The configured table class. */
+  readonly tableClass: TableClass;
   /** Read units of a provisioned table, for its cost. */
   readonly readCapacity: number;
   readonly runSchedule?: RunSchedule;
+  /** What the history takes: the shredder's item size, its retention, and backups. */
+  readonly storage: {
+    /** The shredder's item by DynamoDB's rules, without overhead (`itemSizeBytes`). */
+    readonly itemBytes: number;
+    /** Days the shredder keeps an item (its `ttl`). */
+    readonly retentionDays: number;
+    readonly pointInTimeRecovery: boolean;
+  };
   /**
    * What a recommended setup takes where the configured table has nothing to offer: the floor of
    * a scheduled table that is on demand now, a schedule's lead time and autoscaling's target.
@@ -220,8 +262,41 @@ export interface PlanInput {
   };
 }
 
+/** A capacity setup, before its table class is chosen. */
+interface Setup {
+  readonly name: CapacityOptionName;
+  readonly description: string;
+  readonly label: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON values of several types
+  readonly config: { readonly [key: string]: any };
+  readonly capacityUsd: (tableClass: TableClass) => number;
+  readonly oneTimeCharge?: string;
+  readonly throttledMinutes: number;
+  readonly needs?: string;
+}
+
+/** The table's size for the plan's events. */
+export function planTableSize(input: PlanInput): TableSize {
+  return tableSize({
+    eventsPerDay: input.expectedEventsPerRun * input.runsPerDay,
+    retentionDays: input.storage.retentionDays,
+    itemBytes: input.storage.itemBytes,
+  });
+}
+
+/** Storage and point-in-time recovery of the plan's table in a class. */
+function storageCosts(input: PlanInput, tableClass: TableClass) {
+  const { gib } = planTableSize(input);
+  return {
+    storageUsd: storageMonthlyUsd(gib, tableClass),
+    pointInTimeRecoveryUsd: input.storage.pointInTimeRecovery
+      ? pointInTimeRecoveryMonthlyUsd(gib)
+      : 0,
+  };
+}
+
 /** The setups that would serve `run` from its first second, and on-demand alone. */
-export function capacityOptions(input: PlanInput): CapacityOption[] {
+function capacitySetups(input: PlanInput): Setup[] {
   const run: Run = { events: input.expectedEventsPerRun, minutes: input.targetRunMinutes };
   // A table may have at most the quota: above it, every option throttles, and says so.
   const peak = Math.min(input.writeRate, MAX_CAPACITY);
@@ -235,14 +310,14 @@ export function capacityOptions(input: PlanInput): CapacityOption[] {
       : input.fallback.writeCapacity,
     peak,
   );
-  const onDemandUsd = onDemandMonthlyUsd(run.events, runs);
-  const options: CapacityOption[] = [
+  const onDemandUsd = (c: TableClass) => onDemandMonthlyUsd(run.events, runs, c);
+  const setups: Setup[] = [
     {
       name: "provisioned",
       description: `provisioned at ${peak} write units around the clock`,
-      label: `provisioned at ${peak}, around the clock`,
+      label: `provisioned at ${peak} always`,
       config: { billingMode: "PROVISIONED", writeCapacity: peak },
-      monthlyUsd: provisionedMonthlyUsd(peak, read),
+      capacityUsd: (c) => provisionedMonthlyUsd(peak, read, c),
       throttledMinutes: throttled({ billingMode: "PROVISIONED", writeCapacity: peak }, run),
     },
   ];
@@ -254,26 +329,28 @@ export function capacityOptions(input: PlanInput): CapacityOption[] {
       scheduledWriteCapacity: peak,
     };
     const starts = input.runSchedule?.startTimesUtc;
-    options.push({
+    setups.push({
       name: "scheduled",
       description:
         `provisioned at ${floor} write units, raised to ${peak} from ${lead} minutes before ` +
         `each of ${runs} run(s) a day by scheduled scaling`,
-      label: `provisioned at ${floor}, ${peak} around runs (scheduled)`,
+      label: `scheduled: ${floor}, ${peak} around runs`,
       config: {
         billingMode: "PROVISIONED",
         writeCapacity: floor,
         autoscaling: { maxWriteCapacity: peak },
         runSchedule: { ...(starts ? { startTimesUtc: [...starts] } : {}), leadMinutes: lead },
       },
-      monthlyUsd: scheduledMonthlyUsd({
-        floor,
-        raisedCapacity: peak,
-        readCapacity: read,
-        runsPerDay: runs,
-        runMinutes: run.minutes,
-        leadMinutes: lead,
-      }),
+      capacityUsd: (c) =>
+        scheduledMonthlyUsd({
+          floor,
+          raisedCapacity: peak,
+          readCapacity: read,
+          runsPerDay: runs,
+          runMinutes: run.minutes,
+          leadMinutes: lead,
+          tableClass: c,
+        }),
       throttledMinutes: throttled(table, run),
       ...(starts
         ? {}
@@ -281,25 +358,54 @@ export function capacityOptions(input: PlanInput): CapacityOption[] {
     });
   }
   if (peak > ON_DEMAND_DEFAULT_WARM_WRITES) {
-    options.push({
+    setups.push({
       name: "onDemandWarm",
       description: `on-demand with a warm throughput of ${peak} writes a second`,
-      label: `on-demand, warm throughput ${peak} (+ one-time charge)`,
+      label: `on-demand, warm ${peak} (+ one-time)`,
       config: { billingMode: "PAY_PER_REQUEST", warmThroughput: peak },
-      monthlyUsd: onDemandUsd,
+      capacityUsd: onDemandUsd,
       oneTimeCharge: "a one-time charge for raising the warm throughput (DynamoDB pricing page)",
       throttledMinutes: throttled({ billingMode: "PAY_PER_REQUEST", warmThroughput: peak }, run),
     });
   }
-  options.push({
+  setups.push({
     name: "onDemand",
     description: "on-demand",
     label: "on-demand",
     config: { billingMode: "PAY_PER_REQUEST" },
-    monthlyUsd: onDemandUsd,
+    capacityUsd: onDemandUsd,
     throttledMinutes: throttled({ billingMode: "PAY_PER_REQUEST" }, run),
   });
-  return options;
+  return setups;
+}
+
+/** Words for a table class in a description. */
+export const CLASS_WORDS: Record<TableClass, string> = {
+  STANDARD: "Standard",
+  STANDARD_INFREQUENT_ACCESS: "Standard-IA",
+};
+
+/**
+ * The setups that would serve `run` from its first second, and on-demand alone, each in both
+ * table classes, with the whole monthly cost of each.
+ */
+export function capacityOptions(input: PlanInput): CapacityOption[] {
+  return capacitySetups(input).flatMap(({ capacityUsd, ...setup }) =>
+    Object.values(TableClass).map((tableClass) => {
+      const capacity = capacityUsd(tableClass);
+      const { storageUsd, pointInTimeRecoveryUsd } = storageCosts(input, tableClass);
+      return {
+        ...setup,
+        tableClass,
+        description: `${setup.description}, table class ${CLASS_WORDS[tableClass]}`,
+        config: { ...setup.config, tableClass },
+        capacityUsd: capacity,
+        storageUsd,
+        pointInTimeRecoveryUsd,
+        monthlyUsd: round2(capacity + storageUsd + pointInTimeRecoveryUsd),
+      };
+    }),
+  );
 }
 
 /**
@@ -337,13 +443,14 @@ export function recommend(options: readonly CapacityOption[]): CapacityOption | 
     : fit.reduce((best, o) => (o.monthlyUsd < best.monthlyUsd ? o : best));
 }
 
-/** Compares the configured table with what the expected runs need. */
+/** Compares the configured table with what the expected runs need, and with the cheapest. */
 export function planCapacity(input: PlanInput): CapacityPlan {
   const events = input.expectedEventsPerRun;
   const run: Run = { events, minutes: input.targetRunMinutes };
   const required = input.writeRate;
   const read = input.readCapacity;
   const table = input.table;
+  const tableClass = input.tableClass;
   const schedule = input.runSchedule;
   const { minutes: _minutes, ...report } = simulateRun(table, run);
   const configuredUsd =
@@ -357,16 +464,27 @@ export function planCapacity(input: PlanInput): CapacityPlan {
             runsPerDay: input.runsPerDay,
             runMinutes: run.minutes,
             leadMinutes: schedule.leadMinutes,
+            tableClass,
           })
-        : provisionedMonthlyUsd(table.writeCapacity, read);
-  const estimate = {
-    provisionedAtRequiredCapacity: provisionedMonthlyUsd(required, read),
+        : provisionedMonthlyUsd(table.writeCapacity, read, tableClass);
+  const onDemand = onDemandMonthlyUsd(events, input.runsPerDay, tableClass);
+  const { storageUsd, pointInTimeRecoveryUsd } = storageCosts(input, tableClass);
+  const total = round2((configuredUsd ?? onDemand) + storageUsd + pointInTimeRecoveryUsd);
+  const size = planTableSize(input);
+  const estimate: MonthlyCostEstimate = {
+    provisionedAtRequiredCapacity: provisionedMonthlyUsd(required, read, tableClass),
     ...(configuredUsd !== undefined ? { provisionedAtConfiguredCapacity: configuredUsd } : {}),
-    onDemand: onDemandMonthlyUsd(events, input.runsPerDay),
+    onDemand,
+    storage: storageUsd,
+    pointInTimeRecovery: pointInTimeRecoveryUsd,
+    total,
     basis:
-      `Estimates at ${PRICES.region} prices of ${PRICES.asOf} (Standard table class, capacity ` +
-      `only: no storage, backups or transfer), ${HOURS_PER_MONTH} hours a month, ` +
-      `${events} events a run and ${input.runsPerDay} run(s) a day.`,
+      `Estimates at ${PRICES.region} prices of ${PRICES.asOf}, table class ` +
+      `${CLASS_WORDS[tableClass]}: capacity, storage of ${size.itemsAlive} items of ` +
+      `${size.billedItemBytes} bytes (${input.storage.retentionDays} days of ${events} events ` +
+      `a run and ${input.runsPerDay} run(s) a day, and ${TTL_DELETION_LAG_DAYS} days of TTL lag, ` +
+      "our assumption), and point-in-time recovery where it is on; no transfer or other " +
+      `backups; ${HOURS_PER_MONTH} hours a month.`,
   };
   const options = capacityOptions(input);
   const best = recommend(options);
@@ -385,13 +503,31 @@ export function planCapacity(input: PlanInput): CapacityPlan {
       `${which} (${report.throttledPercent}% of its writes at ${required} a second), and the ` +
       `shredder's job fails once the AWS SDK's retries are spent. ${fix}`;
   }
+  let costWarning: string | undefined;
+  if (
+    report.throttledMinutes === 0 &&
+    best !== undefined &&
+    total > best.monthlyUsd * (1 + COST_WARNING_MARGIN) &&
+    total - best.monthlyUsd >= COST_WARNING_MIN_USD
+  ) {
+    costWarning =
+      `This setup costs about USD ${total} a month; ${best.description} would cost about ` +
+      `USD ${best.monthlyUsd} and serve each run as well. Its stack config: ` +
+      `${JSON.stringify(best.config)} (output capacityPlan; npm run capacity).`;
+  }
   return {
     requiredWriteCapacity: required,
     estimatedMonthlyCostUsd: estimate,
+    storage: {
+      billedItemBytes: size.billedItemBytes,
+      itemsAlive: size.itemsAlive,
+      tableGib: Math.round(size.gib * 10) / 10,
+    },
     run: report,
     options,
-    ...(best ? { recommended: best.name } : {}),
+    ...(best ? { recommended: best.name, recommendedTableClass: best.tableClass } : {}),
     ...(advice ? { quotaAdvice: advice } : {}),
     warning,
+    costWarning,
   };
 }

@@ -15,6 +15,7 @@ import { parse as parseArn } from "@aws-sdk/util-arn-parser";
 import {
   ArgValues,
   BillingMode,
+  DEFAULT_RECOVERY_PERIOD_DAYS,
   DedupSettings,
   KeyName,
   TableEncryption,
@@ -24,10 +25,12 @@ import {
   CapacityPlanSummary,
   MonthlyCostEstimate,
   PlanInput,
+  TableClass,
   noWritesHours,
   planCapacity,
 } from "../capacity";
 import {
+  FingerprintAlgorithm,
   SelfDescribingConfig,
   ShredderConfigFormat,
   StorageCredentials,
@@ -63,6 +66,15 @@ export interface AutoscalingArgs {
    * @default 70
    */
   readonly targetUtilization?: number;
+}
+
+/** A ceiling on an on-demand table's throughput. */
+export interface OnDemandThroughputArgs {
+  /**
+   * Most write request units a second, 1 to 40000, or -1 to remove a ceiling set before. There
+   * is no read ceiling: the shredder reads no items.
+   */
+  readonly maxWriteRequestUnits: number;
 }
 
 /** When the shredder's runs start, so that scheduled scaling raises the table before each. */
@@ -193,6 +205,32 @@ export interface DuplicateStorageArgs {
    */
   readonly pointInTimeRecovery?: boolean;
   /**
+   * Days that point-in-time recovery keeps, 1 to 35; only with `pointInTimeRecovery: true`. AWS
+   * bills recovery by the table's size, not by the period, so a shorter one saves nothing; it
+   * only narrows how far back a restore can go.
+   * Default: the AWS default of 35 days, with pointInTimeRecovery.
+   * @default the AWS default of 35 days, with pointInTimeRecovery
+   */
+  readonly pointInTimeRecoveryDays?: number;
+  /**
+   * The table class: `STANDARD`, or `STANDARD_INFREQUENT_ACCESS`, which stores for about 60% less
+   * and charges about 25% more for capacity; the capacity plan prices both and recommends the
+   * cheaper. A change happens in place, in the background, and DynamoDB allows at most two in a
+   * trailing 30 days. Reserved capacity is not sold for Standard-IA. Plain: it prices the plan.
+   * Default: "STANDARD".
+   * @default "STANDARD"
+   */
+  readonly tableClass?: TableClass;
+  /**
+   * For the cost estimates only: the Event Fingerprint Enrichment's `hashAlgorithm`, whose hex
+   * digest is each item's `fingerprint` (32 to 128 characters), so it sets the item's size and
+   * the table's storage. The enrichment has no default of its own; MD5 is the one Snowplow's
+   * examples use. Plain: a planning input.
+   * Default: "MD5".
+   * @default "MD5"
+   */
+  readonly fingerprintAlgorithm?: FingerprintAlgorithm;
+  /**
    * Set the table's `deletionProtectionEnabled`, so that AWS refuses to delete it.
    * Default: false.
    * @default false
@@ -251,6 +289,15 @@ export interface DuplicateStorageArgs {
    * @default the write rate a run needs, with the capacity planning keys, when above 4000
    */
   readonly warmThroughput?: number;
+  /**
+   * A ceiling on an on-demand table's writes a second, which caps runaway cost. Only with
+   * `billingMode: PAY_PER_REQUEST`. With the capacity planning keys a ceiling below the run's
+   * rate is refused, since it would throttle every run; without them nothing can check it, and a
+   * ceiling too low throttles the shredder, whose job then fails.
+   * Default: none.
+   * @default none
+   */
+  readonly onDemandThroughput?: OnDemandThroughputArgs;
   /**
    * What encrypts the table at rest: `AWS_OWNED`, a key that AWS owns, at no charge and with no
    * key of the account's to see or audit; `AWS_MANAGED`, the account's `aws/dynamodb` key in KMS,
@@ -494,7 +541,17 @@ export class DuplicateStorage extends pulumi.ComponentResource {
           settings.warmThroughput !== undefined
             ? { writeUnitsPerSecond: settings.warmThroughput }
             : undefined,
-        pointInTimeRecovery: { enabled: settings.pointInTimeRecovery },
+        // The period only while recovery is on: the provider ignores it otherwise.
+        pointInTimeRecovery: settings.pointInTimeRecovery
+          ? {
+              enabled: true,
+              recoveryPeriodInDays:
+                settings.pointInTimeRecoveryDays ?? DEFAULT_RECOVERY_PERIOD_DAYS,
+            }
+          : { enabled: false },
+        // Declared always, STANDARD too, so that removing the key moves the table back.
+        tableClass: settings.tableClass,
+        onDemandThroughput: settings.onDemandThroughput && { ...settings.onDemandThroughput },
         deletionProtectionEnabled: settings.deletionProtection,
         // Declared in both cases: the provider treats an absent block as "whatever the table has",
         // so removing kmsKeyArn would leave the table on the key while the policy drops its KMS
@@ -628,8 +685,9 @@ export class DuplicateStorage extends pulumi.ComponentResource {
 
     const plan = resolved.plan && planCapacity(resolved.plan);
     if (plan?.warning) pulumi.log.warn(plan.warning, table);
+    if (plan?.costWarning) pulumi.log.warn(plan.costWarning, table);
     if (plan) {
-      const { warning: _warning, ...rest } = plan;
+      const { warning: _warning, costWarning: _costWarning, ...rest } = plan;
       this.requiredWriteCapacity = pulumi.output(plan.requiredWriteCapacity);
       this.estimatedMonthlyCostUsd = pulumi.output(plan.estimatedMonthlyCostUsd);
       this.capacityPlan = pulumi.output(rest);

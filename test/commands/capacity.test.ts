@@ -49,8 +49,8 @@ describe("npm run capacity", () => {
     assert.equal(code, 0);
     assert.ok(lines.includes("  Serves every minute of the run."));
     assert.ok(lines.every((l) => !/\|.*x/.test(l)));
-    // Four runs a day: scheduled costs USD 670.89 a month and on demand 760.42, as worked out in
-    // capacityPlanning.test.ts and shown in the guide.
+    // Four runs a day, with storage and no recovery: scheduled costs USD 1,017.20 a month on
+    // Standard and 977.05 on Standard-IA, as worked out in capacityPlanning.test.ts.
     assert.deepEqual(pasted(lines), [
       "pulumi config rm warmThroughput",
       "pulumi config set expectedEventsPerRun 10000000",
@@ -63,6 +63,7 @@ describe("npm run capacity", () => {
       "pulumi config set --path 'runSchedule.startTimesUtc[2]' 12:00",
       "pulumi config set --path 'runSchedule.startTimesUtc[3]' 18:00",
       "pulumi config set --path 'runSchedule.leadMinutes' 10",
+      "pulumi config set tableClass STANDARD_INFREQUENT_ACCESS",
     ]);
   });
 
@@ -148,5 +149,36 @@ describe("npm run capacity", () => {
         "error: unknown flag '--write-capcity': did you mean '--write-capacity'? (--help lists the flags)\n",
       );
     });
+  });
+
+  it("gives the production guide's costs as the production example's plan has them", () => {
+    const plan = JSON.parse(fs.readFileSync(path.join(ROOT, "plans", "prod.json"), "utf8")).outputs
+      .capacityPlan;
+    const section = GUIDE.split("## What the table costs")[1]
+      .split("\n## ")[0]
+      .replace(/\s+/g, " ");
+    const usd = (x: number) =>
+      `USD ${x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    const e = plan.estimatedMonthlyCostUsd;
+    const option = (name: string, tableClass: string) =>
+      plan.options.find((o: { name: string; tableClass: string }) => {
+        return o.name === name && o.tableClass === tableClass;
+      });
+    const ia = option("scheduled", "STANDARD_INFREQUENT_ACCESS");
+    const standard = option("scheduled", "STANDARD");
+    for (const figure of [
+      `${plan.storage.itemsAlive.toLocaleString("en-US")} items`,
+      `${plan.storage.tableGib.toLocaleString("en-US")} GiB`,
+      `${usd(e.storage)} a month on Standard`,
+      `${usd(ia.storageUsd)} on Standard-IA`,
+      `${usd(e.pointInTimeRecovery)} of recovery`,
+      `${usd(e.total)} a month: ${e.provisionedAtConfiguredCapacity} of capacity, ` +
+        `${e.storage} of storage and ${e.pointInTimeRecovery} of recovery`,
+      `${usd(ia.monthlyUsd)}; on Standard, ${usd(standard.monthlyUsd)}`,
+    ]) {
+      assert.ok(section.includes(figure), figure);
+    }
+    assert.equal(plan.recommended, "scheduled");
+    assert.equal(plan.recommendedTableClass, "STANDARD_INFREQUENT_ACCESS");
   });
 });

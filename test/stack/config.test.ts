@@ -9,6 +9,7 @@ import {
   DEFAULT_CONSUMED_WRITE_PERCENT,
   DEFAULT_ENCRYPTION,
   DEFAULT_READ_CAPACITY,
+  DEFAULT_RECOVERY_PERIOD_DAYS,
   DEFAULT_WRITE_CAPACITY,
   DedupSettings,
   KEYS,
@@ -1106,7 +1107,13 @@ describe("the README's configuration table", () => {
     }
     for (const key of Object.keys(KEYS).filter((k) => !(k in fixed))) {
       assert.ok(
-        ["none", "one per stack (1)", "`<tableName>-shredder`"].includes(rows.get(key)!),
+        [
+          "none",
+          "one per stack (1)",
+          "one per table (1)",
+          // Where point-in-time recovery is on: AWS's default, DEFAULT_RECOVERY_PERIOD_DAYS.
+          `\`${DEFAULT_RECOVERY_PERIOD_DAYS}\` (11)`,
+        ].includes(rows.get(key)!),
         key,
       );
     }

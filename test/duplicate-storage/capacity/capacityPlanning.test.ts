@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
+  CapacityOption,
   PlanInput,
   capacityOptions,
   onDemandMonthlyUsd,
@@ -32,6 +33,16 @@ function tableOf(config: Readonly<Record<string, unknown>>, peak: number): Table
 
 /** What a recommendation falls back on: the program's defaults, as the README gives them. */
 const FALLBACK = { writeCapacity: 100, leadMinutes: 10, targetUtilization: 70 };
+
+/**
+ * The shredder's item with an MD5 fingerprint, by DynamoDB's rules (storageModel.test.ts):
+ * eventId 7 + 36, fingerprint 11 + 32, etlTime 7 + 6, ttl 3 + 6 = 108 bytes; kept 180 days.
+ */
+const STORAGE = { itemBytes: 108, retentionDays: 180, pointInTimeRecovery: false };
+
+/** An option's figures by setup and class, for a compact comparison. */
+const byOption = (plan: { options: readonly CapacityOption[] }, field: keyof CapacityOption) =>
+  Object.fromEntries(plan.options.map((o) => [`${o.name} ${o.tableClass}`, o[field]]));
 
 describe("capacity planning", () => {
   it("prices 100 write and 5 read units near Snowplow's USD 50 a month", () => {
@@ -74,6 +85,8 @@ describe("capacity planning", () => {
       writeCapacity: 500,
       autoscaling: { maxWriteCapacity: 6000, targetUtilization: 70 },
     },
+    tableClass: "STANDARD",
+    storage: STORAGE,
   };
 
   describe("the old production example", () => {
@@ -87,28 +100,55 @@ describe("capacity planning", () => {
       );
     });
 
-    it("lists each setup that serves it, with its cost", () => {
-      const cost = Object.fromEntries(plan.options.map((o) => [o.name, o.monthlyUsd]));
-      // Provisioned at 5,556: (5,556 × 0.00065 + 5 × 0.00013) × 730 = 2,636.80.
+    it("lists each setup that serves it in both table classes, with its capacity cost", () => {
+      // Standard: provisioned at 5,556: (5,556 × 0.00065 + 5 × 0.00013) × 730 = 2,636.80.
       // Scheduled: 670.89, as above. On demand: 40 million events a day × 30.4167 days ×
       // 0.625 a million = 760.42, with or without warm throughput.
-      assert.deepEqual(cost, {
-        provisioned: 2636.8,
-        scheduled: 670.89,
-        onDemandWarm: 760.42,
-        onDemand: 760.42,
+      // Standard-IA: provisioned (5,556 × 0.00081 + 5 × 0.00016) × 730 = 3,285.85; scheduled
+      // 33,909.33 unit-hours a day × 30.4167 × 0.00081 = 835.44, plus 5 × 0.00016 × 730 = 0.58:
+      // 836.03; on demand 1,216.67 million writes × 0.78 = 949.00.
+      assert.deepEqual(byOption(plan, "capacityUsd"), {
+        "provisioned STANDARD": 2636.8,
+        "provisioned STANDARD_INFREQUENT_ACCESS": 3285.85,
+        "scheduled STANDARD": 670.89,
+        "scheduled STANDARD_INFREQUENT_ACCESS": 836.03,
+        "onDemandWarm STANDARD": 760.42,
+        "onDemandWarm STANDARD_INFREQUENT_ACCESS": 949,
+        "onDemand STANDARD": 760.42,
+        "onDemand STANDARD_INFREQUENT_ACCESS": 949,
       });
       const throttled = Object.fromEntries(plan.options.map((o) => [o.name, o.throttledMinutes]));
       assert.deepEqual(throttled, { provisioned: 0, scheduled: 0, onDemandWarm: 0, onDemand: 30 });
     });
 
+    it("adds the storage of each class, and totals each setup", () => {
+      // 40 million items a day kept 180 days and 2 of TTL lag: 7,280,000,000 items of 108 + 100
+      // bytes = 1,514,240,000,000 bytes = 1,410.25 GiB. Standard: (1,410.25 - 25 free) × 0.25 =
+      // 346.31; Standard-IA: 1,410.25 × 0.10 = 141.02. No point-in-time recovery here.
+      assert.deepEqual(plan.storage, {
+        billedItemBytes: 208,
+        itemsAlive: 7_280_000_000,
+        tableGib: 1410.2,
+      });
+      const scheduled = plan.options.filter((o) => o.name === "scheduled");
+      assert.deepEqual(
+        scheduled.map((o) => [o.tableClass, o.storageUsd, o.pointInTimeRecoveryUsd, o.monthlyUsd]),
+        [
+          // 670.89 + 346.31 = 1,017.20; 836.03 + 141.02 = 977.05.
+          ["STANDARD", 346.31, 0, 1017.2],
+          ["STANDARD_INFREQUENT_ACCESS", 141.02, 0, 977.05],
+        ],
+      );
+    });
+
     it("recommends the cheapest setup that does not throttle, in the warning's one line", () => {
       assert.equal(plan.recommended, "scheduled");
+      assert.equal(plan.recommendedTableClass, "STANDARD_INFREQUENT_ACCESS");
       assert.match(
         plan.warning ?? "",
         /Cheapest setup that would not: provisioned at 500 write units, raised to 5556/,
       );
-      assert.match(plan.warning ?? "", /about USD 670\.89 a month/);
+      assert.match(plan.warning ?? "", /table class Standard-IA, about USD 977\.05 a month/);
       assert.doesNotMatch(plan.warning ?? "", /\n/);
     });
   });
@@ -140,16 +180,19 @@ describe("capacity planning", () => {
       ...oldProd,
       table: { billingMode: "PAY_PER_REQUEST", warmThroughput: 5556 },
     });
-    assert.equal(plan.options.find((o) => o.name === "scheduled")?.monthlyUsd, 515.36);
+    assert.equal(plan.options.find((o) => o.name === "scheduled")?.capacityUsd, 515.36);
     assert.equal(plan.recommended, "scheduled");
     assert.equal(plan.warning, undefined);
   });
 
-  it("recommends on demand alone when a run is within a new table's 4,000 a second", () => {
-    // 1 million events in 10 minutes: 1,667 a second. Provisioned: (1,667 × 0.00065 + 5 ×
-    // 0.00013) × 730 = 791.47. Scheduled: raised 10 + 10 + 10 + 15 = 45 minutes a day at 1,667
-    // and 23.25 h at 100: 1,250.25 + 2,325 = 3,575.25 unit-hours × 30.4167 × 0.00065 = 70.69,
-    // plus 0.47 for reads = 71.16. On demand: 1 million × 30.4167 × 0.625 a million = 19.01.
+  it("recommends Standard on demand for a throughput-heavy run within a new table's 4,000", () => {
+    // 1 million events in 10 minutes once a day: 1,667 a second. Provisioned: (1,667 × 0.00065
+    // + 5 × 0.00013) × 730 = 791.47. Scheduled: raised 10 + 10 + 10 + 15 = 45 minutes a day at
+    // 1,667 and 23.25 h at 100: 1,250.25 + 2,325 = 3,575.25 unit-hours × 30.4167 × 0.00065 =
+    // 70.69, plus 0.47 for reads = 71.16. On demand: 1 million × 30.4167 × 0.625 a million =
+    // 19.01. Standard-IA at 0.00081, 0.00016 and 0.78: 986.28, 88.67 and 23.73.
+    // Storage: 182 million items × 208 bytes = 35.26 GiB: Standard (35.26 - 25) × 0.25 = 2.56,
+    // Standard-IA 35.26 × 0.10 = 3.53. On demand: 19.01 + 2.56 = 21.57 against 23.73 + 3.53.
     const plan = planCapacity({
       expectedEventsPerRun: 1_000_000,
       targetRunMinutes: 10,
@@ -159,16 +202,37 @@ describe("capacity planning", () => {
       runsPerDay: 1,
       readCapacity: 5,
       table: { billingMode: "PROVISIONED", writeCapacity: 100 },
+      tableClass: "STANDARD",
+      storage: STORAGE,
     });
     assert.equal(plan.recommended, "onDemand");
-    assert.deepEqual(
-      plan.options.map((o) => [o.name, o.monthlyUsd]),
-      [
-        ["provisioned", 791.47],
-        ["scheduled", 71.16],
-        ["onDemand", 19.01],
-      ],
-    );
+    assert.equal(plan.recommendedTableClass, "STANDARD");
+    assert.deepEqual(byOption(plan, "monthlyUsd"), {
+      "provisioned STANDARD": 794.03,
+      "provisioned STANDARD_INFREQUENT_ACCESS": 989.81,
+      "scheduled STANDARD": 73.72,
+      "scheduled STANDARD_INFREQUENT_ACCESS": 92.2,
+      "onDemand STANDARD": 21.57,
+      "onDemand STANDARD_INFREQUENT_ACCESS": 27.26,
+    });
+  });
+
+  it("recommends Standard-IA for a storage-heavy run", () => {
+    // 10 million events in 240 minutes, 4 runs a day: 10,000,000 / 14,400 s = 694.4, so 695 a
+    // second. Scheduled: raised 10 + 240 + 10 + 15 = 275 minutes a run, 18.333 h a day at 695 and
+    // 5.667 h at 100: 13,308.33 unit-hours × 30.4167 × 0.00065 + 0.47 = 263.59 on Standard, ×
+    // 0.00081 + 0.58 = 328.47 on Standard-IA. Storage as the old production example's (40
+    // million items a day): 346.31 and 141.02. Totals 609.90 against 469.49.
+    const plan = planCapacity({
+      ...oldProd,
+      targetRunMinutes: 240,
+      writeRate: 695,
+      table: { billingMode: "PROVISIONED", writeCapacity: 100 },
+    });
+    assert.equal(plan.recommended, "scheduled");
+    assert.equal(plan.recommendedTableClass, "STANDARD_INFREQUENT_ACCESS");
+    const scheduled = plan.options.filter((o) => o.name === "scheduled").map((o) => o.monthlyUsd);
+    assert.deepEqual(scheduled, [609.9, 469.49]);
   });
 
   it("recommends a setup that never throttles under the model", () => {
@@ -189,6 +253,8 @@ describe("capacity planning", () => {
             runsPerDay,
             readCapacity: 5,
             table: { billingMode: "PROVISIONED", writeCapacity },
+            tableClass: "STANDARD",
+            storage: STORAGE,
           };
           const best = recommend(capacityOptions(input));
           assert.ok(best, "a run within the quota always has a setup that serves it");
@@ -209,6 +275,8 @@ describe("capacity planning", () => {
       runsPerDay: 1,
       readCapacity: 5,
       table: { billingMode: "PAY_PER_REQUEST", warmThroughput: 40_000 },
+      tableClass: "STANDARD",
+      storage: STORAGE,
     };
     const plan = planCapacity(input);
 
