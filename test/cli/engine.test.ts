@@ -183,6 +183,36 @@ describe("the real engine, with the stand-in AWS provider", function () {
     }
   });
 
+  describe("changing the table class and the recovery period", () => {
+    // terraform-provider-aws's aws_dynamodb_table: table_class is not ForceNew, and
+    // point_in_time_recovery is an in-place update (the stand-in's comparableTable cites it).
+    let ws: Workspace;
+    before(() => {
+      ws = new Workspace(["Pulumi.dev.yaml"]);
+      ws.ok("stack", "init", "dev");
+      ws.ok("up", "--yes", "--stack", "dev");
+    });
+    after(() => ws.dispose());
+
+    const steps: [string, string[][]][] = [
+      ["to Standard-IA", [["set", "tableClass", "STANDARD_INFREQUENT_ACCESS"]]],
+      ["back to Standard", [["rm", "tableClass"]]],
+      ["to point-in-time recovery", [["set", "pointInTimeRecovery", "true"]]],
+      ["to a 7-day recovery period", [["set", "pointInTimeRecoveryDays", "7"]]],
+    ];
+    for (const [what, changes] of steps) {
+      it(`updates the table in place ${what}, and replaces nothing`, () => {
+        for (const change of changes) ws.ok("config", ...change, "--stack", "dev");
+        const planned = ws.preview("dev");
+        assert.deepEqual(
+          planned.filter((s) => s.op !== "same").map((s) => `${s.op} ${urnName(s.urn)}`),
+          ["update snowplow-dedup-table"],
+        );
+        ws.ok("up", "--yes", "--stack", "dev");
+      });
+    }
+  });
+
   describe("with a dedicated shredder user", () => {
     let ws: Workspace;
     before(() => {

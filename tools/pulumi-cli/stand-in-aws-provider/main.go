@@ -279,7 +279,50 @@ func (p *standIn) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumi
 		}
 	}
 	inputs, err := toStruct(news)
-	return &pulumirpc.CheckResponse{Inputs: inputs}, err
+	if err != nil {
+		return nil, err
+	}
+	// The provider refuses on_demand_throughput together with provisioned capacity.
+	if typ == "aws:dynamodb/table:Table" && news["onDemandThroughput"] != nil &&
+		(news["writeCapacity"] != nil || news["readCapacity"] != nil) {
+		return &pulumirpc.CheckResponse{Inputs: inputs, Failures: []*pulumirpc.CheckFailure{{
+			Property: "onDemandThroughput",
+			Reason:   "on_demand_throughput cannot be set together with read_capacity or write_capacity",
+		}}}, nil
+	}
+	return &pulumirpc.CheckResponse{Inputs: inputs}, nil
+}
+
+// comparableTable gives a table's inputs the form in which the real provider compares them,
+// after terraform-provider-aws's aws_dynamodb_table (internal/service/dynamodb/table.go):
+//   - table_class is Optional, not ForceNew, and DynamoDB's default class is STANDARD, which the
+//     provider reads back into state: declaring STANDARD on a table that had no class set shows no
+//     change, and changing the class is an update;
+//   - point_in_time_recovery is Optional and Computed, and a CustomizeDiff clears a change between
+//     two disabled blocks: while recovery is off the period means nothing, and while it is on an
+//     unset period is AWS's default of 35 days, which the provider reads back;
+//   - attribute is Optional and Computed, a set hashed by name alone: changing the attributes
+//     alone shows no change (the key schema, which is ForceNew, is hash_key and range_key).
+func comparableTable(m object) object {
+	out := object{}
+	for k, v := range m {
+		out[k] = v
+	}
+	if class, _ := out["tableClass"].(string); class == "" {
+		out["tableClass"] = "STANDARD"
+	}
+	pitr, _ := out["pointInTimeRecovery"].(map[string]any)
+	if enabled, _ := pitr["enabled"].(bool); enabled {
+		period := pitr["recoveryPeriodInDays"]
+		if period == nil {
+			period = float64(35)
+		}
+		out["pointInTimeRecovery"] = map[string]any{"enabled": true, "recoveryPeriodInDays": period}
+	} else {
+		out["pointInTimeRecovery"] = map[string]any{"enabled": false}
+	}
+	delete(out, "attributes")
+	return out
 }
 
 func (p *standIn) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
@@ -288,6 +331,9 @@ func (p *standIn) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirp
 		olds = req.GetOlds().AsMap()
 	}
 	news := req.GetNews().AsMap()
+	if typeOf(req.GetUrn()) == "aws:dynamodb/table:Table" {
+		olds, news = comparableTable(olds), comparableTable(news)
+	}
 	keys := map[string]bool{}
 	for k := range olds {
 		keys[k] = true
