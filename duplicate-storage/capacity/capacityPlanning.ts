@@ -215,7 +215,10 @@ export interface CapacityPlanSummary {
 export interface CapacityPlan extends CapacityPlanSummary {
   /** Why the configured table fails the run, in one line, or undefined when it serves it. */
   readonly warning?: string;
-  /** Which cheaper setup to take, when the configured one costs more than `COST_WARNING_MARGIN`. */
+  /**
+   * Which cheaper setup to take, of those the stack config can name as it is, when the configured
+   * one costs more than `COST_WARNING_MARGIN` over it.
+   */
   readonly costWarning?: string;
 }
 
@@ -503,17 +506,20 @@ export function planCapacity(input: PlanInput): CapacityPlan {
       `${which} (${report.throttledPercent}% of its writes at ${required} a second), and the ` +
       `shredder's job fails once the AWS SDK's retries are spent. ${fix}`;
   }
+  // Against a setup that the stack can take as it is: one that needs start times the stack has
+  // not given is not one that its config names.
+  const cheaper = recommend(options.filter((o) => o.needs === undefined));
   let costWarning: string | undefined;
   if (
     report.throttledMinutes === 0 &&
-    best !== undefined &&
-    total > best.monthlyUsd * (1 + COST_WARNING_MARGIN) &&
-    total - best.monthlyUsd >= COST_WARNING_MIN_USD
+    cheaper !== undefined &&
+    total > cheaper.monthlyUsd * (1 + COST_WARNING_MARGIN) &&
+    total - cheaper.monthlyUsd >= COST_WARNING_MIN_USD
   ) {
     costWarning =
-      `This setup costs about USD ${total} a month; ${best.description} would cost about ` +
-      `USD ${best.monthlyUsd} and serve each run as well. Its stack config: ` +
-      `${JSON.stringify(best.config)} (output capacityPlan; npm run capacity).`;
+      `This setup costs about USD ${total} a month; ${cheaper.description} would cost about ` +
+      `USD ${cheaper.monthlyUsd} and serve each run as well. Its stack config: ` +
+      `${JSON.stringify(cheaper.config)} (output capacityPlan; npm run capacity).`;
   }
   return {
     requiredWriteCapacity: required,

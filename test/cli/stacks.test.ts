@@ -140,11 +140,12 @@ describe("the real Pulumi CLI", function () {
       // The old production example: 14 minutes (throughputModel.test.ts). For one run a day on
       // demand costs 10 million × 30.4167 × 0.625 a million = 190.10, below scheduled scaling
       // from a floor of 500 (65 minutes at 5,556 and 22.9167 h at 500: 17,477 unit-hours a day,
-      // USD 346 a month).
+      // USD 346 a month). Storage: 10 million items a day for 182 days, 208 bytes each, 352.56
+      // GiB: (352.56 - 25) × 0.25 = 81.89 on Standard, so 271.99; on Standard-IA 237.25 + 35.26.
       assert.match(lines[0], /^ +warning: Writes would be throttled in 14 of the 30 minutes/);
       assert.match(
         lines[0],
-        /would not: on-demand with a warm throughput of 5556 writes a second, about USD 190\.1 a month/,
+        /would not: on-demand with a warm throughput of 5556 writes a second, table class Standard, about USD 271\.99 a month/,
       );
     });
   });

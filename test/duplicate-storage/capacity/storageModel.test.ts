@@ -162,4 +162,26 @@ describe("the storage model", () => {
       assert.doesNotMatch(costly.costWarning ?? "", /\n/);
     });
   });
+  it("does not warn against a cheaper setup that needs start times the stack has not given", () => {
+    // The production example without a schedule, on demand with warm throughput on Standard-IA,
+    // as npm run capacity advises when no start times are known: scheduled scaling would be
+    // cheaper (capacityPlanning.test.ts), but its config needs runSchedule.startTimesUtc.
+    const plan = planCapacity({
+      expectedEventsPerRun: 10_000_000,
+      targetRunMinutes: 30,
+      writeRate: 5556,
+      fallback: { writeCapacity: 100, leadMinutes: 10, targetUtilization: 70 },
+      runsPerDay: 4,
+      readCapacity: 5,
+      table: { billingMode: "PAY_PER_REQUEST", warmThroughput: 5556 },
+      tableClass: "STANDARD_INFREQUENT_ACCESS",
+      storage: { itemBytes: 108, retentionDays: 180, pointInTimeRecovery: false },
+    });
+    const best = plan.options.find(
+      (o) => o.name === plan.recommended && o.tableClass === plan.recommendedTableClass,
+    );
+    assert.equal(best?.name, "scheduled");
+    assert.ok(best?.needs);
+    assert.equal(plan.costWarning, undefined);
+  });
 });
