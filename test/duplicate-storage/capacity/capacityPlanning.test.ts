@@ -12,6 +12,7 @@ import {
   TableModel,
   simulateRun,
 } from "snowplowdedup/capacity";
+import { FALLBACK, OLD_PRODUCTION, STORAGE } from "./fixtures";
 
 /** The table that a recommended option's config declares, as the model sees it. */
 function tableOf(config: Readonly<Record<string, unknown>>, peak: number): TableModel {
@@ -30,15 +31,6 @@ function tableOf(config: Readonly<Record<string, unknown>>, peak: number): Table
       : {}),
   };
 }
-
-/** What a recommendation falls back on: the program's defaults, as the README gives them. */
-const FALLBACK = { writeCapacity: 100, leadMinutes: 10, targetUtilization: 70 };
-
-/**
- * The shredder's item with an MD5 fingerprint, by DynamoDB's rules (storageModel.test.ts):
- * eventId 7 + 36, fingerprint 11 + 32, etlTime 7 + 6, ttl 3 + 6 = 108 bytes; kept 180 days.
- */
-const STORAGE = { itemBytes: 108, retentionDays: 180, pointInTimeRecovery: false };
 
 /** An option's figures by setup and class, for a compact comparison. */
 const byOption = (plan: { options: readonly CapacityOption[] }, field: keyof CapacityOption) =>
@@ -72,22 +64,7 @@ describe("capacity planning", () => {
     );
   });
 
-  const oldProd: PlanInput = {
-    expectedEventsPerRun: 10_000_000,
-    targetRunMinutes: 30,
-    // 10,000,000 events / 1,800 s = 5,555.6 a second, rounded up.
-    writeRate: 5556,
-    fallback: FALLBACK,
-    runsPerDay: 4,
-    readCapacity: 5,
-    table: {
-      billingMode: "PROVISIONED",
-      writeCapacity: 500,
-      autoscaling: { maxWriteCapacity: 6000, targetUtilization: 70 },
-    },
-    tableClass: "STANDARD",
-    storage: STORAGE,
-  };
+  const oldProd = OLD_PRODUCTION;
 
   describe("the old production example", () => {
     const plan = planCapacity(oldProd);

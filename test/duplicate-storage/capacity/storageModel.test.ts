@@ -12,6 +12,7 @@ import {
   tableSize,
 } from "snowplowdedup/capacity";
 import { FingerprintAlgorithm, RETENTION_DAYS, sampleShredderItem } from "snowplowdedup/contract";
+import { OLD_PRODUCTION } from "./fixtures";
 
 /** The shredder's item size for an algorithm. */
 const sizeOf = (algorithm: FingerprintAlgorithm) => itemSizeBytes(sampleShredderItem(algorithm));
@@ -103,21 +104,10 @@ describe("the storage model", () => {
     // Pulumi.prod.yaml: provisioned at 500, 6,000 around runs by scheduled scaling, point-in-time
     // recovery on, Standard.
     const prod: PlanInput = {
-      expectedEventsPerRun: 10_000_000,
-      targetRunMinutes: 30,
-      writeRate: 5556,
-      fallback: { writeCapacity: 100, leadMinutes: 10, targetUtilization: 70 },
-      runsPerDay: 4,
-      readCapacity: 5,
-      table: {
-        billingMode: "PROVISIONED",
-        writeCapacity: 500,
-        autoscaling: { maxWriteCapacity: 6000, targetUtilization: 70 },
-        scheduledWriteCapacity: 5556,
-      },
+      ...OLD_PRODUCTION,
+      table: { ...OLD_PRODUCTION.table, scheduledWriteCapacity: 5556 } as PlanInput["table"],
       runSchedule: { startTimesUtc: ["00:00", "06:00", "12:00", "18:00"], leadMinutes: 10 },
-      tableClass: "STANDARD",
-      storage: { itemBytes: 108, retentionDays: 180, pointInTimeRecovery: true },
+      storage: { ...OLD_PRODUCTION.storage, pointInTimeRecovery: true },
     };
     const plan = planCapacity(prod);
 
@@ -167,15 +157,9 @@ describe("the storage model", () => {
     // as npm run capacity advises when no start times are known: scheduled scaling would be
     // cheaper (capacityPlanning.test.ts), but its config needs runSchedule.startTimesUtc.
     const plan = planCapacity({
-      expectedEventsPerRun: 10_000_000,
-      targetRunMinutes: 30,
-      writeRate: 5556,
-      fallback: { writeCapacity: 100, leadMinutes: 10, targetUtilization: 70 },
-      runsPerDay: 4,
-      readCapacity: 5,
+      ...OLD_PRODUCTION,
       table: { billingMode: "PAY_PER_REQUEST", warmThroughput: 5556 },
       tableClass: "STANDARD_INFREQUENT_ACCESS",
-      storage: { itemBytes: 108, retentionDays: 180, pointInTimeRecovery: false },
     });
     const best = plan.options.find(
       (o) => o.name === plan.recommended && o.tableClass === plan.recommendedTableClass,

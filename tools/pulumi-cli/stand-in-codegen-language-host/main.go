@@ -18,20 +18,18 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"time"
 
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
 	pygen "github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/cmdutil"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
-	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/emptypb"
+
+	"snowplow-dedup/pulumi-cli/standin"
 )
 
 type host struct {
@@ -49,34 +47,11 @@ func main() {
 		cmdutil.Exit(fmt.Errorf("build this stand-in as pulumi-language-python or pulumi-language-go, not %s", os.Args[0]))
 	}
 
-	// As the real hosts do: stop serving on an interrupt, or once the engine is gone.
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
-	cancelChannel := make(chan bool)
-	go func() {
-		<-ctx.Done()
-		cancel()
-		close(cancelChannel)
-	}()
-	if args := flag.Args(); len(args) > 0 && args[0] != "" {
-		if err := rpcutil.Healthcheck(ctx, args[0], 5*time.Minute, cancel); err != nil {
-			cmdutil.Exit(fmt.Errorf("could not start the health check: %w", err))
-		}
+	engine := ""
+	if args := flag.Args(); len(args) > 0 {
+		engine = args[0]
 	}
-
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
-		Cancel: cancelChannel,
-		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterLanguageRuntimeServer(srv, &host{language: language})
-			return nil
-		},
-	})
-	if err != nil {
-		cmdutil.Exit(err)
-	}
-	fmt.Printf("%d\n", handle.Port)
-	if err := <-handle.Done; err != nil {
-		cmdutil.Exit(err)
-	}
+	standin.ServeLanguageRuntime(engine, &host{language: language})
 }
 
 func (h *host) Handshake(
