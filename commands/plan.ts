@@ -91,6 +91,7 @@ export function planOf(stack: string, run: Run): Plan {
       ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
       ...(r.ignoreChanges.length > 0 ? { ignoreChanges: [...r.ignoreChanges].sort() } : {}),
       ...(r.importId ? { import: r.importId } : {}),
+      ...(r.aliases.length > 0 ? { aliases: [...r.aliases].sort() } : {}),
     },
     // The policy document is a JSON string; as an object it diffs line by line.
     inputs: r.type === POLICY ? { ...r.inputs, policy: JSON.parse(r.inputs.policy) } : r.inputs,
@@ -116,7 +117,9 @@ export function planText(plan: Plan): string {
   const lines = [`Stack ${plan.stack}: ${plan.note}`, ""];
   const children = (parent: string | null, depth: number) => {
     for (const r of plan.resources.filter((x) => x.parent === parent)) {
-      const options = Object.keys(r.options).length ? `  ${JSON.stringify(r.options)}` : "";
+      // Aliases are old URNs, for the JSON and the engine; the text shows what is declared now.
+      const { aliases: _aliases, ...shown } = r.options as { aliases?: string[] };
+      const options = Object.keys(shown).length ? `  ${JSON.stringify(shown)}` : "";
       lines.push(`${"  ".repeat(depth)}+ ${r.type}  ${r.name}${options}`);
       const inputs = Object.keys(r.inputs).length
         ? toYaml(JSON.parse(stringify(r.inputs) ?? "{}")).trimEnd()

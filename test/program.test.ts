@@ -72,6 +72,25 @@ describe("the offline plan", () => {
       });
     }
 
+    // Release 0.1.0 typed the component snowplow:dedup:DuplicateStorage, and a child's URN
+    // carries its parent's type. Without these aliases every one of them would be replaced.
+    for (const stack of committedStacks()) {
+      it(`keeps the URN of release 0.1.0 of every resource as an alias, for ${stack}`, async () => {
+        const old = `urn:pulumi:${stack}::snowplow-dedup::snowplow:dedup:DuplicateStorage`;
+        const p = await plan(stack);
+        for (const r of p.resources.filter((x) => x.type !== "pulumi:pulumi:Stack")) {
+          const expected =
+            r.parent === "snowplow-dedup" ? `${old}$${r.type}::${r.name}` : `${old}::${r.name}`;
+          assert.deepEqual((r.options as { aliases?: string[] }).aliases, [expected], r.name);
+        }
+        // One worked by hand, from a 0.1.0 state file's URNs.
+        const table = of(p, TABLE)[0];
+        assert.deepEqual((table.options as { aliases?: string[] }).aliases, [
+          `urn:pulumi:${stack}::snowplow-dedup::snowplow:dedup:DuplicateStorage$aws:dynamodb/table:Table::snowplow-dedup-table`,
+        ]);
+      });
+    }
+
     it("guards the production table with deletion protection, point-in-time recovery and protect", async () => {
       const [table] = of(await plan("prod"), TABLE);
       assert.equal(table.inputs.deletionProtectionEnabled, true);

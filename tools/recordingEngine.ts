@@ -48,6 +48,8 @@ export interface Declared {
   readonly retainOnDelete: boolean;
   readonly ignoreChanges: string[];
   readonly importId: string;
+  /** The URNs it was known by before, which the engine matches old state against. */
+  readonly aliases: string[];
   /** What the resource passed to `registerOutputs`, secrets as `{ secret: value }`. */
   readonly outputs?: Props;
 }
@@ -245,6 +247,9 @@ class RecordingEngine {
       retainOnDelete: req.getRetainondelete() === true,
       ignoreChanges: req.getIgnorechangesList(),
       importId: req.getImportid(),
+      // This engine offers no alias specs, so the SDK sends every alias as a URN, a child's
+      // inherited from its parent's aliases included (the real engine derives those itself).
+      aliases: req.getAliasurnsList(),
     });
 
     const response = new resourcePb.RegisterResourceResponse().setUrn(urn);

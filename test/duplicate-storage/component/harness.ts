@@ -144,6 +144,9 @@ async function runOnce(
     retainOnDelete: s.opts.retainOnDelete === true,
     ignoreChanges: s.opts.ignoreChanges ?? [],
     importId: s.opts.import ?? "",
+    // Pulumi's mocks resolve no alias URNs; the plans (the recording engine) and the real-CLI
+    // upgrade test check them.
+    aliases: [],
   }));
 
   const outputs: Record<string, unknown> = {};
@@ -186,6 +189,7 @@ function failed(
     retainOnDelete: false,
     ignoreChanges: [],
     importId: "",
+    aliases: [],
   }));
   const ofType = (type: string) => resources.filter((r) => r.type === type);
   return {
