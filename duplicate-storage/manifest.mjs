@@ -14,10 +14,6 @@ Object.assign(manifest, {
   files: ["**/*.js", "**/*.d.ts", "README.md", "CHANGELOG.md"],
 });
 fs.writeFileSync(new URL("bin/package.json", here), JSON.stringify(manifest, null, 2) + "\n");
-for (const doc of ["README.md", "CHANGELOG.md"]) {
-  const own = new URL(doc, here);
-  fs.copyFileSync(
-    fs.existsSync(own) ? own : new URL(`../${doc}`, here),
-    new URL(`bin/${doc}`, here),
-  );
-}
+// The package's own README, and the repository's CHANGELOG, which covers the package.
+fs.copyFileSync(new URL("README.md", here), new URL("bin/README.md", here));
+fs.copyFileSync(new URL("../CHANGELOG.md", here), new URL("bin/CHANGELOG.md", here));

@@ -5,7 +5,8 @@
  */
 import { PlanInput, runGaps } from "../capacity/capacityPlanning";
 import { itemSizeBytes } from "../capacity/storageModel";
-import { RETENTION_DAYS, sampleShredderItem } from "../contract/fingerprint";
+import { sampleShredderItem } from "../contract/fingerprint";
+import { RETENTION_DAYS } from "../contract/table";
 import {
   MAX_CAPACITY,
   ON_DEMAND_DEFAULT_WARM_WRITES,

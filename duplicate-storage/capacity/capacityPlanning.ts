@@ -287,9 +287,8 @@ export function planTableSize(input: PlanInput): TableSize {
   });
 }
 
-/** Storage and point-in-time recovery of the plan's table in a class. */
-function storageCosts(input: PlanInput, tableClass: TableClass) {
-  const { gib } = planTableSize(input);
+/** Storage and point-in-time recovery of a table of `gib` in a class. */
+function storageCosts(input: PlanInput, gib: number, tableClass: TableClass) {
   return {
     storageUsd: storageMonthlyUsd(gib, tableClass),
     pointInTimeRecoveryUsd: input.storage.pointInTimeRecovery
@@ -393,10 +392,11 @@ export const CLASS_WORDS: Record<TableClass, string> = {
  * table classes, with the whole monthly cost of each.
  */
 export function capacityOptions(input: PlanInput): CapacityOption[] {
+  const { gib } = planTableSize(input);
   return capacitySetups(input).flatMap(({ capacityUsd, ...setup }) =>
     Object.values(TableClass).map((tableClass) => {
       const capacity = capacityUsd(tableClass);
-      const { storageUsd, pointInTimeRecoveryUsd } = storageCosts(input, tableClass);
+      const { storageUsd, pointInTimeRecoveryUsd } = storageCosts(input, gib, tableClass);
       return {
         ...setup,
         tableClass,
@@ -471,9 +471,9 @@ export function planCapacity(input: PlanInput): CapacityPlan {
           })
         : provisionedMonthlyUsd(table.writeCapacity, read, tableClass);
   const onDemand = onDemandMonthlyUsd(events, input.runsPerDay, tableClass);
-  const { storageUsd, pointInTimeRecoveryUsd } = storageCosts(input, tableClass);
-  const total = round2((configuredUsd ?? onDemand) + storageUsd + pointInTimeRecoveryUsd);
   const size = planTableSize(input);
+  const { storageUsd, pointInTimeRecoveryUsd } = storageCosts(input, size.gib, tableClass);
+  const total = round2((configuredUsd ?? onDemand) + storageUsd + pointInTimeRecoveryUsd);
   const estimate: MonthlyCostEstimate = {
     provisionedAtRequiredCapacity: provisionedMonthlyUsd(required, read, tableClass),
     ...(configuredUsd !== undefined ? { provisionedAtConfiguredCapacity: configuredUsd } : {}),

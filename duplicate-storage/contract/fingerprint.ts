@@ -4,7 +4,7 @@
  * `hashAlgorithm` (Iglu schema com.snowplowanalytics.snowplow/event_fingerprint_config 1-0-1:
  * MD5, SHA1, SHA256, SHA384 or SHA512, with no default of its own). Pure values.
  */
-import { RETENTION_SECONDS, shredderWrite } from "./table";
+import { shredderWrite } from "./table";
 
 /** The Event Fingerprint Enrichment's hash algorithms. */
 export const FingerprintAlgorithm = {
@@ -25,9 +25,6 @@ export const FINGERPRINT_HEX_LENGTH: Record<FingerprintAlgorithm, number> = {
   SHA384: 384 / 4,
   SHA512: 512 / 4,
 };
-
-/** Days the shredder keeps an event. */
-export const RETENTION_DAYS = RETENTION_SECONDS / 86400;
 
 /**
  * An item as the shredder writes it, for sizing: a UUID event id, a fingerprint of the

@@ -22,6 +22,8 @@ export const ETL_TIME_ATTRIBUTE = "etlTime";
 
 /** How long the shredder keeps an event: `ttl` is `etlTime` plus 180 days. */
 export const RETENTION_SECONDS = 180 * 24 * 60 * 60;
+/** The same in days. */
+export const RETENTION_DAYS = RETENTION_SECONDS / 86400;
 
 /**
  * The condition of the shredder's `PutItem`: a new pair is stored, the same pair from the same run

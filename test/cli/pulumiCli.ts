@@ -2,10 +2,12 @@
  * The real Pulumi CLI, built from Pulumi's Go modules by tools/pulumi-cli/build.sh, run against a
  * copy of this project in a temporary folder with a file:// backend and a passphrase.
  *
- * The CLI runs the program through two stand-ins from the same build, because their real
+ * The CLI runs the program through stand-ins from the same build, because their real
  * counterparts cannot be had here: `pulumi-language-nodejs`, which starts the SDK's real entry
- * point `@pulumi/pulumi/cmd/run`, and `pulumi-resource-aws`, an AWS provider that talks to no AWS
- * and keeps its "cloud" in a JSON file. What this proves is Pulumi's side: the CLI's config
+ * points (`@pulumi/pulumi/cmd/run`, `run-plugin`, `run-policy-pack`); `pulumi-language-python`
+ * and `-go`, which only generate SDKs with Pulumi's code generators; and `pulumi-resource-aws`,
+ * an AWS provider that talks to no AWS and keeps its "cloud" in a JSON file. The YAML host
+ * beside the CLI is Pulumi's real one. What this proves is Pulumi's side: the CLI's config
  * checks, the engine's handling of the program's resources and options, state and outputs. It
  * proves nothing about AWS.
  */

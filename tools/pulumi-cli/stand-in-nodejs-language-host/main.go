@@ -106,7 +106,7 @@ func (h *host) InstallDependencies(
 func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
 	info := req.GetInfo()
 	dir := info.GetProgramDirectory()
-	runPath, err := resolveRunPath(dir)
+	runPath, err := resolveModule("@pulumi/pulumi/cmd/run", dir)
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
@@ -275,11 +275,6 @@ func (h *host) RunPlugin(
 		return err
 	}
 	return closer.Close()
-}
-
-// resolveRunPath finds the SDK's entry point for a program.
-func resolveRunPath(dir string) (string, error) {
-	return resolveModule("@pulumi/pulumi/cmd/run", dir)
 }
 
 // resolveModule finds a module the way Node resolves it from a folder.
