@@ -27,7 +27,7 @@ import type { DedupSettings } from "snowplowdedup/args";
 import {
   SHREDDER_ACTIONS,
   TABLE_KEY,
-  TABLE_KEY_ACTIONS,
+  SHREDDER_KEY_ACTIONS,
   TTL_ATTRIBUTE,
   dynamodbViaService,
   shredderWrite,
@@ -277,24 +277,30 @@ async function principalVerdicts(target: Target, iam: IAMClient): Promise<Verdic
       verdicts.push({ check, ok: false, reason: `IAM cannot find it: ${errorText(e)}` });
       continue;
     }
-    const requests = [
-      { actions: [...SHREDDER_ACTIONS], resource: target.tableArn, context: undefined },
-      ...(target.settings.kmsKeyArn
-        ? [
-            {
-              actions: [...TABLE_KEY_ACTIONS],
-              resource: target.settings.kmsKeyArn,
-              context: [
-                {
-                  ContextKeyName: "kms:ViaService",
-                  ContextKeyType: "string" as const,
-                  ContextKeyValues: [viaService],
-                },
-              ],
-            },
-          ]
-        : []),
-    ];
+    // One request per call, and one for what the call needs of the table's key, so that a
+    // refusal names the call that it would break.
+    const requests = SHREDDER_ACTIONS.flatMap((call) => {
+      const keyActions = SHREDDER_KEY_ACTIONS[call];
+      return [
+        { actions: [call], resource: target.tableArn, context: undefined, forCall: undefined },
+        ...(target.settings.kmsKeyArn && keyActions.length > 0
+          ? [
+              {
+                actions: [...keyActions],
+                resource: target.settings.kmsKeyArn,
+                context: [
+                  {
+                    ContextKeyName: "kms:ViaService",
+                    ContextKeyType: "string" as const,
+                    ContextKeyValues: [viaService],
+                  },
+                ],
+                forCall: call,
+              },
+            ]
+          : []),
+      ];
+    });
     const denials: string[] = [];
     try {
       for (const req of requests) {
@@ -313,7 +319,10 @@ async function principalVerdicts(target: Target, iam: IAMClient): Promise<Verdic
           const key = `on ${r.EvalResourceName}: ${denialReason(r)}`;
           grouped.set(key, [...(grouped.get(key) ?? []), r.EvalActionName ?? "?"]);
         }
-        for (const [key, actions] of grouped) denials.push(`${actions.join(", ")} ${key}`);
+        const needed = req.forCall ? ` (which ${req.forCall} needs through DynamoDB)` : "";
+        for (const [key, actions] of grouped) {
+          denials.push(`${actions.join(", ")}${needed} ${key}`);
+        }
       }
     } catch (e) {
       verdicts.push({ check, ok: false, reason: `IAM's simulation failed: ${errorText(e)}` });

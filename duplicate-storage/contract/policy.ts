@@ -18,31 +18,34 @@ export const TABLE_MANAGEMENT_ACTIONS = [
   "dynamodb:UpdateTimeToLive",
 ] as const;
 
+/** One of the calls that every current shredder makes on the table. */
+export type ShredderAction = (typeof SHREDDER_ACTIONS)[number];
+
 /**
- * What a caller of a table encrypted with a customer managed key needs on the key, per "How Amazon
- * DynamoDB uses AWS KMS" in the AWS KMS Developer Guide, which lists kms:Encrypt, kms:Decrypt,
- * kms:ReEncrypt* (ReEncryptFrom and ReEncryptTo), kms:GenerateDataKey* (GenerateDataKey and
- * GenerateDataKeyWithoutPlaintext), kms:DescribeKey and kms:CreateGrant. The wildcards are spelt
- * out so that the policy holds none.
+ * What each of the shredder's calls needs on the table's customer managed key, through DynamoDB.
+ * From the AWS KMS Developer Guide, "How Amazon DynamoDB uses AWS KMS" (read 2026-12-04; its
+ * sections "Table key caching" and "Monitoring DynamoDB interaction with AWS KMS"):
+ * - `PutItem` needs `kms:Decrypt`: DynamoDB decrypts the table key on the first access over a
+ *   connection, and again after five minutes without one, and the principal of that `Decrypt` is
+ *   "the principal in your AWS account who is accessing the table".
+ * - `DescribeTable` reads the table's metadata, for which the guide lists no request to KMS.
  *
- * Issue #10 asked for less (CreateGrant as the creator's permission only). No AWS page found on
- * 2026-11-25 says which of these a caller of PutItem and DescribeTable can do without, and the
- * key policy that AWS itself gives the AWS managed key for DynamoDB (policy id
- * "auto-dynamodb-1") grants exactly this list, CreateGrant included, to "all principals in the
- * account that are authorized to use Amazon DynamoDB", through kms:ViaService. Granting less on a
- * guess would risk the silent failure (every event a bad row), so the list stays until AWS
- * documents a smaller one; `npm run verify` checks it per principal.
+ * The rest of AWS's example list is not the caller's: `GenerateDataKey` is called by DynamoDB's
+ * own service account when the table key is made; `CreateGrant` by "the user who created the
+ * table"; `Encrypt`, `ReEncrypt*` and `DescribeKey` by DynamoDB under that grant, for its
+ * maintenance and key changes. A shredder that creates its own table (up to 0.13) names no key in
+ * its `CreateTable`, so that table gets the AWS owned key, and table management needs nothing of
+ * a key either. `docs/production.md` ("Encryption") gives the same table for users.
  */
-export const TABLE_KEY_ACTIONS = [
-  "kms:Encrypt",
-  "kms:Decrypt",
-  "kms:ReEncryptFrom",
-  "kms:ReEncryptTo",
-  "kms:GenerateDataKey",
-  "kms:GenerateDataKeyWithoutPlaintext",
-  "kms:DescribeKey",
-  "kms:CreateGrant",
-] as const;
+export const SHREDDER_KEY_ACTIONS: Readonly<Record<ShredderAction, readonly string[]>> = {
+  "dynamodb:DescribeTable": [],
+  "dynamodb:PutItem": ["kms:Decrypt"],
+};
+
+/** Every action that the shredder's calls need on the table's customer managed key. */
+export const TABLE_KEY_ACTIONS: readonly string[] = [
+  ...new Set(SHREDDER_ACTIONS.flatMap((call) => SHREDDER_KEY_ACTIONS[call])),
+];
 
 /** The customer managed key of the table, and DynamoDB's endpoint name in the table's region. */
 export interface TableKey<V = string> {

@@ -12,10 +12,18 @@ async function declaredPolicy(r: Run) {
 
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const OTHER_KEY = "arn:aws:kms:eu-west-1:123456789012:key/9999abcd-12ab-34cd-56ef-1234567890ab";
-/** What DynamoDB needs of a caller on a customer managed key, per AWS's KMS guide. */
-const KEY_ACTIONS = [
+/**
+ * What the shredder's calls need on a customer managed key: PutItem makes DynamoDB decrypt the
+ * table key as the caller (AWS KMS Developer Guide, "How Amazon DynamoDB uses AWS KMS", read
+ * 2026-12-04); DescribeTable needs nothing of the key.
+ */
+const KEY_ACTIONS = ["kms:Decrypt"];
+/**
+ * The rest of the key policy that AWS gives its managed key for DynamoDB ("auto-dynamodb-1"):
+ * requests that DynamoDB makes as itself or as the table's creator, never as the shredder.
+ */
+const NOT_THE_SHREDDERS = [
   "kms:Encrypt",
-  "kms:Decrypt",
   "kms:ReEncryptFrom",
   "kms:ReEncryptTo",
   "kms:GenerateDataKey",
@@ -55,6 +63,9 @@ describe("the declared policy in an IAM policy simulator", () => {
             `${action} on another key`,
           );
         }
+        for (const action of NOT_THE_SHREDDERS) {
+          assert.equal(await allowed(policy, action, KEY, VIA_DYNAMODB), false, action);
+        }
       });
     }
   }
@@ -66,6 +77,16 @@ describe("the declared policy in an IAM policy simulator", () => {
     assert.equal(await allowed(policy, "kms:Decrypt", KEY, elsewhere), false);
     assert.equal(await allowed(policy, "kms:Decrypt", KEY, s3), false);
     assert.equal(await allowed(policy, "kms:ScheduleKeyDeletion", KEY, VIA_DYNAMODB), false);
+  });
+
+  it("refuses the key to a principal of another account that holds the same policy", async () => {
+    // The key's default policy lets IAM policies of its own account decide, and no other's.
+    const { policy } = await declaredPolicy(await runComponent({ kmsKeyArn: KEY }));
+    const stranger = "arn:aws:iam::210987654321:role/EMR_EC2_DefaultRole";
+    for (const action of KEY_ACTIONS) {
+      const decision = await evaluate(policy, action, KEY, VIA_DYNAMODB, undefined, stranger);
+      assert.notEqual(decision.result, "Allowed", action);
+    }
   });
 
   describe("with the AWS managed key", () => {
@@ -123,7 +144,7 @@ describe("the declared policy in an IAM policy simulator", () => {
         "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com",
         "kms:CallerAccount": "123456789012",
       };
-      for (const action of KEY_ACTIONS) {
+      for (const action of [...KEY_ACTIONS, ...NOT_THE_SHREDDERS]) {
         assert.equal((await managed(action, through)).result, "Allowed", action);
       }
     });

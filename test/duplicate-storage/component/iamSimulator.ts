@@ -34,6 +34,7 @@ export async function evaluate(
   resource: string,
   contextVariables: Record<string, string | string[]> = {},
   keyPolicy?: object,
+  principal = PRINCIPAL,
 ): Promise<Decision> {
   const accountId = resource.split(":")[4] || "123456789012";
   const response = await runSimulation(
@@ -48,7 +49,7 @@ export async function evaluate(
         : undefined,
       request: {
         action,
-        principal: PRINCIPAL,
+        principal,
         resource: { resource, accountId },
         contextVariables,
       },

@@ -1,9 +1,14 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import {
   SHREDDER_ACTIONS,
+  SHREDDER_KEY_ACTIONS,
+  TABLE_KEY_ACTIONS,
   TABLE_MANAGEMENT_ACTIONS,
   shredderPolicyDocument,
 } from "snowplowdedup/contract";
+import { ROOT } from "../../harness";
 
 const ARN = "arn:aws:dynamodb:eu-west-1:123456789012:table/snowplow-deduplication";
 
@@ -54,5 +59,41 @@ describe("shredderPolicyDocument", () => {
       (TABLE_MANAGEMENT_ACTIONS as readonly string[]).includes(a),
     );
     assert.deepEqual(overlap, []);
+  });
+});
+
+describe("what the shredder's calls need of a customer managed key", () => {
+  const KEY = {
+    keyArn: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    viaService: "dynamodb.eu-west-1.amazonaws.com",
+  };
+
+  it("is kms:Decrypt for PutItem and nothing for DescribeTable", () => {
+    // AWS KMS Developer Guide, "How Amazon DynamoDB uses AWS KMS": the Decrypt of the table key
+    // is the one request to KMS made as "the principal ... who is accessing the table".
+    assert.deepEqual(SHREDDER_KEY_ACTIONS, {
+      "dynamodb:DescribeTable": [],
+      "dynamodb:PutItem": ["kms:Decrypt"],
+    });
+    assert.deepEqual(TABLE_KEY_ACTIONS, ["kms:Decrypt"]);
+  });
+
+  it("is the key statement, with or without table management, through DynamoDB only", () => {
+    for (const management of [false, true]) {
+      const [, key] = shredderPolicyDocument(ARN, management, KEY).Statement;
+      assert.deepEqual(key.Action, ["kms:Decrypt"]);
+      assert.deepEqual(key.Resource, [KEY.keyArn]);
+      assert.deepEqual(key.Condition, {
+        StringEquals: { "kms:ViaService": "dynamodb.eu-west-1.amazonaws.com" },
+      });
+    }
+  });
+
+  it("is the table that docs/production.md gives users", () => {
+    const doc = fs.readFileSync(path.join(ROOT, "docs", "production.md"), "utf8");
+    const rows = [...doc.matchAll(/^\| (`kms:\w+`|none) +\| `(\w+)` +\|/gm)].map(
+      ([, action, call]) => [`dynamodb:${call}`, action === "none" ? [] : [action.slice(1, -1)]],
+    );
+    assert.deepEqual(Object.fromEntries(rows), SHREDDER_KEY_ACTIONS);
   });
 });
