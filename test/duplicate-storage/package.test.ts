@@ -4,56 +4,17 @@
  * reads its arguments and outputs.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { Analyzer } from "@pulumi/pulumi/provider/experimental/analyzer";
 import { KEYS } from "snowplowdedup/args";
-import { ROOT } from "../harness";
-
-const LIBRARY = path.join(ROOT, "duplicate-storage");
-const PACKAGE = JSON.parse(fs.readFileSync(path.join(LIBRARY, "package.json"), "utf8"));
+import { LIBRARY, PACKAGE, runConsumer } from "./consumer/run";
 
 describe("the library as a package", () => {
   describe("in a TypeScript program of its own, under Pulumi's mocks", () => {
-    let dir: string;
     let report: any;
     before(function () {
       this.timeout(60_000);
-      // A folder of its own: its package.json, its program, and node_modules that links the
-      // library and the SDKs it uses, as `npm install` of the package would.
-      dir = fs.mkdtempSync(path.join(os.tmpdir(), "consumer-"));
-      fs.writeFileSync(
-        path.join(dir, "package.json"),
-        JSON.stringify({ name: "pipeline", private: true, dependencies: { [PACKAGE.name]: "*" } }),
-      );
-      fs.writeFileSync(
-        path.join(dir, "tsconfig.json"),
-        JSON.stringify({
-          compilerOptions: {
-            target: "ES2022",
-            module: "commonjs",
-            strict: true,
-            esModuleInterop: true,
-          },
-        }),
-      );
-      fs.copyFileSync(path.join(__dirname, "consumer", "program.ts"), path.join(dir, "index.ts"));
-      fs.mkdirSync(path.join(dir, "node_modules"));
-      for (const dep of [PACKAGE.name, "@pulumi", "ts-node", "typescript"]) {
-        const target = dep === PACKAGE.name ? LIBRARY : path.join(ROOT, "node_modules", dep);
-        fs.symlinkSync(target, path.join(dir, "node_modules", dep));
-      }
-      const run = spawnSync(
-        process.execPath,
-        ["-r", "ts-node/register/transpile-only", "index.ts"],
-        { cwd: dir, encoding: "utf8" },
-      );
-      assert.equal(run.status, 0, run.stderr);
-      report = JSON.parse(run.stdout.trim().split("\n").pop()!);
+      report = runConsumer();
     });
-    after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it("gets the table it asked for", () => {
       assert.deepEqual(report.table, {
