@@ -114,6 +114,74 @@ describe("the real engine, with the stand-in AWS provider", function () {
     });
   });
 
+  describe("on a stack of release 0.2.0 with a customer managed key, upgraded to this one", () => {
+    // 0.2.0 granted AWS's whole example list on the key; this release grants kms:Decrypt alone
+    // (docs/production.md, "Encryption with your own key"). The policy's document changes, and
+    // must be updated in place: a replaced attachment would detach the policy. The stand-in
+    // provider updates a policy's `policy` in place, as terraform-provider-aws's aws_iam_policy
+    // does (a new default version); only a run against AWS shows the real provider doing it.
+    const RELEASE_020 = "1c1e35d5451ed25496c80d9c06da47742caa01f6";
+    const KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const POLICY = "aws:iam/policy:Policy";
+    const keyActions = (ws: Workspace) => {
+      const policy = Object.values(ws.cloud()).find((e) => e.type === POLICY);
+      const doc = JSON.parse(policy?.state.policy as string);
+      return doc.Statement.find((st: { Sid: string }) => st.Sid === "SnowplowShredderTableKey")
+        .Action;
+    };
+    let ws: Workspace;
+    let before020: StateResource[];
+    let planned: { op: string; urn: string }[];
+    before(() => {
+      ws = new Workspace();
+      ws.useRelease(RELEASE_020, [
+        "Pulumi.yaml",
+        "index.ts",
+        "stack",
+        "duplicate-storage",
+        "package.json",
+        "tsconfig.json",
+        "Pulumi.dev.yaml",
+      ]);
+      ws.ok("stack", "init", "dev");
+      ws.ok("config", "set", "encryption", "CUSTOMER_MANAGED", "--stack", "dev");
+      ws.ok("config", "set", "kmsKeyArn", KEY, "--stack", "dev");
+      ws.ok("up", "--yes", "--stack", "dev");
+      before020 = ws.state("dev");
+      ws.useCurrent();
+      planned = ws.preview("dev");
+    });
+    after(() => ws.dispose());
+
+    it("ran 0.2.0's program, which granted the key's whole example list", () => {
+      assert.equal(keyActions(ws).length, 8, JSON.stringify(keyActions(ws)));
+      assert.ok(keyActions(ws).includes("kms:CreateGrant"));
+    });
+
+    it("plans an update of the policy alone, and nothing replaced or deleted", () => {
+      assert.deepEqual(
+        planned.filter((s) => s.op !== "same").map((s) => `${s.op} ${urnName(s.urn)}`),
+        ["update snowplow-dedup-policy"],
+      );
+      assert.equal(
+        planned.find((s) => urnName(s.urn) === "snowplow-dedup-role-EMR_EC2_DefaultRole")?.op,
+        "same",
+      );
+    });
+
+    it("applies it with pulumi up: the policy and its attachment keep their ids", () => {
+      const summary = ws.ok("up", "--yes", "--stack", "dev").split("Resources:").pop()!;
+      assert.match(summary, /~ 1 updated/, summary);
+      assert.doesNotMatch(summary, /replaced|deleted|created/, summary);
+      const after = ws.state("dev");
+      for (const r of before020.filter((r) => r.type.startsWith("aws:"))) {
+        const now = after.find((n) => n.urn === r.urn);
+        assert.equal(now?.id, r.id, r.urn);
+      }
+      assert.deepEqual(keyActions(ws), ["kms:Decrypt"]);
+    });
+  });
+
   describe("on the prod stack", () => {
     let ws: Workspace;
     before(() => {

@@ -65,7 +65,17 @@ export class Workspace {
     for (const f of [...PROJECT_FILES, ...extraFiles]) {
       fs.cpSync(path.join(ROOT, f), path.join(this.project, f), { recursive: true });
     }
-    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.project, "node_modules"));
+    // The root's packages, but the library from the workspace's own copy: the root's
+    // node_modules/snowplowdedup links the root's library, which a release's program must not run.
+    const modules = path.join(this.project, "node_modules");
+    fs.mkdirSync(modules);
+    for (const entry of fs.readdirSync(path.join(ROOT, "node_modules"))) {
+      const target =
+        entry === "snowplowdedup"
+          ? path.join(this.project, "duplicate-storage")
+          : path.join(ROOT, "node_modules", entry);
+      fs.symlinkSync(target, path.join(modules, entry));
+    }
     fs.mkdirSync(path.join(this.dir, "state"));
     fs.mkdirSync(path.join(this.dir, "home"));
     this.cloudFile = path.join(this.dir, "cloud.json");
