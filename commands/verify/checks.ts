@@ -277,17 +277,18 @@ async function principalVerdicts(target: Target, iam: IAMClient): Promise<Verdic
       verdicts.push({ check, ok: false, reason: `IAM cannot find it: ${errorText(e)}` });
       continue;
     }
-    // One request per call, and one for what the call needs of the table's key, so that a
-    // refusal names the call that it would break.
-    const requests = SHREDDER_ACTIONS.flatMap((call) => {
-      const keyActions = SHREDDER_KEY_ACTIONS[call];
-      return [
-        { actions: [call], resource: target.tableArn, context: undefined, forCall: undefined },
-        ...(target.settings.kmsKeyArn && keyActions.length > 0
-          ? [
+    // The table's actions, then what each call needs of the table's key, so that a refusal on
+    // the key names the call that it would break.
+    const key = target.settings.kmsKeyArn;
+    const requests = [
+      { actions: [...SHREDDER_ACTIONS], resource: target.tableArn, context: undefined },
+      ...SHREDDER_ACTIONS.filter((call) => SHREDDER_KEY_ACTIONS[call].length > 0).flatMap((call) =>
+        key === undefined
+          ? []
+          : [
               {
-                actions: [...keyActions],
-                resource: target.settings.kmsKeyArn,
+                actions: [...SHREDDER_KEY_ACTIONS[call]],
+                resource: key,
                 context: [
                   {
                     ContextKeyName: "kms:ViaService",
@@ -297,10 +298,9 @@ async function principalVerdicts(target: Target, iam: IAMClient): Promise<Verdic
                 ],
                 forCall: call,
               },
-            ]
-          : []),
-      ];
-    });
+            ],
+      ),
+    ];
     const denials: string[] = [];
     try {
       for (const req of requests) {
@@ -319,7 +319,7 @@ async function principalVerdicts(target: Target, iam: IAMClient): Promise<Verdic
           const key = `on ${r.EvalResourceName}: ${denialReason(r)}`;
           grouped.set(key, [...(grouped.get(key) ?? []), r.EvalActionName ?? "?"]);
         }
-        const needed = req.forCall ? ` (which ${req.forCall} needs through DynamoDB)` : "";
+        const needed = "forCall" in req ? ` (which ${req.forCall} needs through DynamoDB)` : "";
         for (const [key, actions] of grouped) {
           denials.push(`${actions.join(", ")}${needed} ${key}`);
         }
