@@ -8,14 +8,16 @@
  * adapter itself, so they meet exactly the rules, messages and defaults of stack config; the
  * advice is a setup that those rules accept.
  */
-import { DedupSettings } from "snowplowdedup/args";
+import { DedupSettings, writeQuotaNeeds } from "snowplowdedup/args";
 import {
   CLASS_WORDS,
   CapacityOption,
   CapacityPlan,
-  MAX_CAPACITY,
+  DEFAULT_ACCOUNT_WRITE_QUOTA,
+  DEFAULT_TABLE_WRITE_QUOTA,
   PRICES,
   PlanInput,
+  accountQuotaWarning,
   RunMinute,
   TTL_DELETION_LAG_DAYS,
   planCapacity,
@@ -62,6 +64,8 @@ const KEYED: Record<string, Flag & { readonly key: string }> = {
     key: "fingerprintAlgorithm",
     description: "",
   },
+  quota: { type: "string", value: "<n>", key: "tableWriteQuota", description: "" },
+  "account-quota": { type: "string", value: "<n>", key: "accountWriteQuota", description: "" },
 };
 
 const WHAT: Record<keyof typeof KEYED, string> = {
@@ -79,6 +83,8 @@ const WHAT: Record<keyof typeof KEYED, string> = {
   "table-class": "STANDARD (default) or STANDARD_INFREQUENT_ACCESS",
   pitr: "point-in-time recovery on, which is billed by the table's size",
   fingerprint: "the fingerprint enrichment's hash, which sizes the items (default MD5)",
+  quota: "the account's table-level write quota, where AWS raised it (default 40000)",
+  "account-quota": "the account-level write quota of provisioned tables (default 80000)",
 };
 
 export const SPEC: CommandSpec = {
@@ -88,7 +94,7 @@ export const SPEC: CommandSpec = {
     "minute by minute, the setups that serve it from its first second in both table classes\n" +
     "with their monthly cost (capacity, storage and point-in-time recovery),\n" +
     "and the cheapest as `pulumi config set` lines. Each flag sets the stack config key named in\n" +
-    "brackets and meets the same rules. Exits 1 when no setup within AWS's quota serves the run.",
+    "brackets and meets the same rules. Exits 1 when no setup within the quota serves the run.",
   flags: Object.fromEntries(
     Object.entries(KEYED).map(([flag, f]) => [
       flag,
@@ -100,6 +106,7 @@ export const SPEC: CommandSpec = {
     "npm run capacity -- --events 10000000 --minutes 30 --write-capacity 500 \\\n" +
       "      --max-write-capacity 6000 --schedule 00:00,06:00,12:00,18:00",
     "npm run capacity -- --events 10000000 --minutes 30 --on-demand --pitr --fingerprint SHA256",
+    "npm run capacity -- --events 250000000 --minutes 30 --quota 150000",
   ],
 };
 
@@ -131,6 +138,14 @@ export function stackConfigOf(values: Record<string, unknown>): Record<string, s
 /** The stack config keys of capacity that a setup sets, or that must go for it. */
 const CAPACITY_KEYS = ["writeCapacity", "autoscaling", "runSchedule", "warmThroughput"];
 
+/** The most write units (on demand: writes a second) that a setup's config may reach. */
+function peakOf(option: CapacityOption): number {
+  return Math.max(
+    ...["writeCapacity", "warmThroughput"].map((k) => Number(option.config[k] ?? 0)),
+    Number(option.config.autoscaling?.maxWriteCapacity ?? 0),
+  );
+}
+
 /** A setup as `pulumi config set` and `pulumi config rm` lines, with the run's keys. */
 export function configLines(option: CapacityOption, plan: PlanInput): string[] {
   const quote = (v: string) => (/^[\w.:-]+$/.test(v) ? v : `'${v}'`);
@@ -147,8 +162,15 @@ export function configLines(option: CapacityOption, plan: PlanInput): string[] {
   const gone = [...CAPACITY_KEYS, ...(onDemand ? ["readCapacity"] : [])].filter(
     (k) => !(k in option.config),
   );
+  // A setup above AWS's default quotas serves the run only where the stack says they were raised.
+  const peak = peakOf(option);
+  const provisioned = option.config.billingMode === "PROVISIONED";
   return [
     ...gone.map((k) => `pulumi config rm ${k}`),
+    ...(peak > DEFAULT_TABLE_WRITE_QUOTA ? set("tableWriteQuota", plan.writeQuota) : []),
+    ...(provisioned && peak > DEFAULT_ACCOUNT_WRITE_QUOTA
+      ? set("accountWriteQuota", plan.accountWriteQuota)
+      : []),
     ...set("expectedEventsPerRun", plan.expectedEventsPerRun),
     ...set("targetRunMinutes", plan.targetRunMinutes),
     ...(plan.runSchedule === undefined && plan.runsPerDay !== 1
@@ -263,7 +285,7 @@ function advice(
   }
   // The same flags with runs long enough that the quota serves them: the rules and the plan of
   // that run, as for any other.
-  const minutes = Math.ceil(input.expectedEventsPerRun / (MAX_CAPACITY * 60));
+  const minutes = Math.ceil(input.expectedEventsPerRun / (input.writeQuota * 60));
   const longer = readStackConfig(
     { ...config, [`${PROJECT}:targetRunMinutes`]: String(minutes) },
     PROJECT,
@@ -272,7 +294,7 @@ function advice(
   return {
     ok: false,
     lines: [
-      `No setup serves this run within AWS's quota. ${plan.quotaAdvice}`,
+      `No setup serves this run within the table-level write quota. ${plan.quotaAdvice}`,
       ...cheapest(
         planCapacity(longer),
         longer,
@@ -314,11 +336,15 @@ export function report(argv: readonly string[]): { code: number; lines: string[]
   }
   const input = resolved.plan!;
   const plan = planCapacity(input);
-  const simulated = simulateRun(input.table, {
-    events: input.expectedEventsPerRun,
-    minutes: input.targetRunMinutes,
-  });
+  const simulated = simulateRun(
+    input.table,
+    { events: input.expectedEventsPerRun, minutes: input.targetRunMinutes },
+    input.writeQuota,
+  );
   const served = plan.run;
+  const { account } = writeQuotaNeeds(resolved.settings);
+  const overAccount =
+    account !== undefined && accountQuotaWarning(account, resolved.settings.accountWriteQuota);
   const { ok, lines: adviceLines } = advice(plan, input, config);
   const lines = [
     `A run of ${input.expectedEventsPerRun} events in ${input.targetRunMinutes} minutes needs ` +
@@ -331,6 +357,7 @@ export function report(argv: readonly string[]): { code: number; lines: string[]
         `(${served.throttledPercent}% of the writes${
           input.table.billingMode === "PAY_PER_REQUEST" ? ", first run on a new table" : ""
         }):\n  the shredder's job fails once the AWS SDK's retries are spent.`,
+    ...(overAccount ? [overAccount] : []),
     "",
     ...chart(simulated.minutes),
     "",

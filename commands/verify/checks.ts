@@ -7,6 +7,7 @@
 import {
   ConditionalCheckFailedException,
   DescribeContinuousBackupsCommand,
+  DescribeLimitsCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
@@ -23,7 +24,8 @@ import {
 } from "@aws-sdk/client-iam";
 import { parse as parseArn } from "@aws-sdk/util-arn-parser";
 import { partition as awsPartition } from "@aws-sdk/util-endpoints";
-import type { DedupSettings } from "snowplowdedup/args";
+import { DedupSettings, writeQuotaNeeds } from "snowplowdedup/args";
+import { DEFAULT_TABLE_WRITE_QUOTA } from "snowplowdedup/capacity";
 import {
   SHREDDER_ACTIONS,
   TABLE_KEY,
@@ -340,6 +342,53 @@ async function principalVerdicts(target: Target, iam: IAMClient): Promise<Verdic
   return verdicts;
 }
 
+/**
+ * The account's real write quotas in the region (`DescribeLimits`) against what the stack's table
+ * needs of them, and against what the stack says they are.
+ */
+export async function quotaVerdicts(target: Target, db: DynamoDBClient): Promise<Verdict[]> {
+  const check = "the account's write quotas allow the stack's table";
+  let limits;
+  try {
+    limits = await db.send(new DescribeLimitsCommand({}));
+  } catch (e) {
+    return [{ check, ok: false, reason: `DescribeLimits failed: ${errorText(e)}` }];
+  }
+  const needs = writeQuotaNeeds(target.settings);
+  const problems: string[] = [];
+  const table = limits.TableMaxWriteCapacityUnits;
+  if (table !== undefined && needs.table > table) {
+    problems.push(
+      `the table needs ${needs.table} write units, and the account's table-level write quota ` +
+        `is ${table}`,
+    );
+  }
+  const account = limits.AccountMaxWriteCapacityUnits;
+  if (account !== undefined && needs.account !== undefined && needs.account > account) {
+    problems.push(
+      `the table alone may provision ${needs.account} write units, and the account-level write ` +
+        `quota is ${account}`,
+    );
+  }
+  // A stack that says AWS raised the quota, where AWS has not: its bounds let it ask for more.
+  const declared = target.settings.tableWriteQuota;
+  if (table !== undefined && declared > DEFAULT_TABLE_WRITE_QUOTA && declared > table) {
+    problems.push(`the stack's tableWriteQuota is ${declared}, and AWS's is ${table}`);
+  }
+  return [
+    {
+      check,
+      ok: problems.length === 0,
+      reason:
+        problems.length === 0
+          ? `the table needs ${needs.table} write units of the table-level quota of ${table}` +
+            (needs.account !== undefined ? ` and of the account-level quota of ${account}` : "")
+          : `${problems.join("; ")} (DescribeLimits): ask AWS to raise the quota (Service ` +
+            "Quotas, Amazon DynamoDB), or lower the stack's write capacity",
+    },
+  ];
+}
+
 /** The shredder's conditional PutItem of a marked item that TTL removes within the hour. */
 async function canaryVerdict(target: Target, db: DynamoDBClient): Promise<Verdict> {
   const check = "the shredder's write succeeds under these credentials";
@@ -360,10 +409,11 @@ async function canaryVerdict(target: Target, db: DynamoDBClient): Promise<Verdic
   }
 }
 
-/** Every check, in order: the table, the principals, then the canary when asked. */
+/** Every check, in order: the table, the quotas, the principals, then the canary when asked. */
 export async function verify(target: Target, clients: Clients): Promise<Verdict[]> {
   return [
     ...(await tableVerdicts(target, clients.dynamodb)),
+    ...(await quotaVerdicts(target, clients.dynamodb)),
     ...(await principalVerdicts(target, clients.iam)),
     ...(target.writeCanary ? [await canaryVerdict(target, clients.dynamodb)] : []),
   ];

@@ -8,7 +8,6 @@ import { itemSizeBytes } from "../capacity/storageModel";
 import { sampleShredderItem } from "../contract/fingerprint";
 import { RETENTION_DAYS } from "../contract/table";
 import {
-  MAX_CAPACITY,
   ON_DEMAND_DEFAULT_WARM_WRITES,
   TableModel,
   neededWriteRate,
@@ -24,10 +23,11 @@ import {
   DEFAULT_WRITE_CAPACITY,
   DedupSettings,
   KEYS,
+  Quotas,
   TIME_OF_DAY_PATTERN,
   TableEncryption,
   quote,
-  settingsSchema,
+  settingsSchemaFor,
 } from "./rules";
 
 /** The default table name for a stack. */
@@ -60,6 +60,7 @@ export function resolveSettings(
 ): Resolved | { settings?: undefined; plan?: undefined; problems: string[] } {
   // The write rate a run needs, worked out here only: defaults, rules and the plan all use it.
   const rate = plannedRate(input);
+  const quotas = quotasOf(input);
   const tableName = input.tableName ?? defaultTableName(stack);
   const billingMode = input.billingMode ?? DEFAULTS.billingMode;
   const provisioned = billingMode === "PROVISIONED";
@@ -110,7 +111,8 @@ export function resolveSettings(
     readCapacity: provisioned ? (input.readCapacity ?? DEFAULT_READ_CAPACITY) : undefined,
     policyName: input.policyName ?? defaultPolicyName(tableName),
     alarms: withCapacityAlarmDefault(input.alarms, provisioned),
-    warmThroughput: input.warmThroughput ?? defaultWarmThroughput(rate, provisioned),
+    warmThroughput:
+      input.warmThroughput ?? defaultWarmThroughput(rate, provisioned, quotas.tableWriteQuota),
     // A key of the customer's own means that key; without one, the default.
     encryption:
       input.encryption ??
@@ -123,7 +125,7 @@ export function resolveSettings(
         : input.runsPerDay,
   };
 
-  const parsed = settingsSchema.safeParse(candidate);
+  const parsed = settingsSchemaFor(quotas).safeParse(candidate);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       if (issue.code === "unrecognized_keys") {
@@ -159,6 +161,13 @@ export function resolveSettings(
     problems.push(
       `autoscaling.maxWriteCapacity must not be smaller than writeCapacity (${candidate.writeCapacity}), ` +
         `got ${quote(max)}`,
+    );
+  }
+  const maxRead = input.autoscaling?.maxReadCapacity;
+  if (provisioned && typeof maxRead === "number" && maxRead < (candidate.readCapacity ?? 0)) {
+    problems.push(
+      `autoscaling.maxReadCapacity must not be smaller than readCapacity (${candidate.readCapacity}), ` +
+        `got ${quote(maxRead)}`,
     );
   }
   if (!provisioned && input.alarms?.consumedWritePercent !== undefined) {
@@ -242,10 +251,24 @@ function plannedRate(input: ArgValues): number | undefined {
     : undefined;
 }
 
+/**
+ * The quotas that the arguments give, for the rules of the keys that they bound; a quota that
+ * breaks its own rule counts as AWS's default here, and its own message reports it.
+ */
+function quotasOf(input: ArgValues): Quotas {
+  const given = input.tableWriteQuota;
+  const valid = typeof given === "number" && Number.isInteger(given) && given >= 1;
+  return { tableWriteQuota: valid ? given : DEFAULTS.tableWriteQuota };
+}
+
 /** An on-demand table that must serve more than a new table does gets that rate warm. */
-function defaultWarmThroughput(rate: number | undefined, provisioned: boolean): number | undefined {
+function defaultWarmThroughput(
+  rate: number | undefined,
+  provisioned: boolean,
+  writeQuota: number,
+): number | undefined {
   return !provisioned && rate !== undefined && rate > ON_DEMAND_DEFAULT_WARM_WRITES
-    ? Math.min(rate, MAX_CAPACITY)
+    ? Math.min(rate, writeQuota)
     : undefined;
 }
 
@@ -345,7 +368,10 @@ function planInputOf(settings: DedupSettings, rate: number | undefined): PlanInp
       : {
           billingMode: "PROVISIONED",
           writeCapacity: settings.writeCapacity,
-          autoscaling: settings.autoscaling && { ...settings.autoscaling },
+          autoscaling: settings.autoscaling && {
+            maxWriteCapacity: settings.autoscaling.maxWriteCapacity,
+            targetUtilization: settings.autoscaling.targetUtilization,
+          },
           // runSchedule raises the floor to the run's rate before each run.
           scheduledWriteCapacity: settings.runSchedule ? rate : undefined,
         };
@@ -358,6 +384,8 @@ function planInputOf(settings: DedupSettings, rate: number | undefined): PlanInp
     tableClass: settings.tableClass,
     readCapacity: settings.readCapacity ?? DEFAULT_READ_CAPACITY,
     runSchedule: settings.runSchedule,
+    writeQuota: settings.tableWriteQuota,
+    accountWriteQuota: settings.accountWriteQuota,
     storage: {
       itemBytes: itemSizeBytes(sampleShredderItem(settings.fingerprintAlgorithm)),
       retentionDays: RETENTION_DAYS,
@@ -369,6 +397,30 @@ function planInputOf(settings: DedupSettings, rate: number | undefined): PlanInp
       targetUtilization: DEFAULT_TARGET_UTILIZATION,
     },
   };
+}
+
+/** What the stack's table needs of the account's write quotas. */
+export interface WriteQuotaNeeds {
+  /** Write units (on demand: writes a second) within the table-level write quota. */
+  readonly table: number;
+  /** Write units within the account-level write quota; none for an on-demand table. */
+  readonly account?: number;
+}
+
+/**
+ * What the table needs of the write quotas: a provisioned table's ceiling (its `writeCapacity`,
+ * or autoscaling's ceiling) of both; an on-demand table's warm throughput or run's rate, the
+ * higher, of the table-level quota alone, since the account-level one bounds provisioned tables
+ * only.
+ */
+export function writeQuotaNeeds(settings: DedupSettings): WriteQuotaNeeds {
+  if (settings.writeCapacity !== undefined) {
+    const ceiling = Math.max(settings.writeCapacity, settings.autoscaling?.maxWriteCapacity ?? 0);
+    return { table: ceiling, account: ceiling };
+  }
+  const { expectedEventsPerRun: events, targetRunMinutes: minutes } = settings;
+  const rate = events && minutes ? neededWriteRate({ events, minutes }) : 0;
+  return { table: Math.max(settings.warmThroughput ?? 0, rate) };
 }
 
 /** Only a provisioned table has a ceiling for the consumed-writes alarm to watch. */

@@ -8,7 +8,9 @@
 import { parse as parseArn, validate as isArn } from "@aws-sdk/util-arn-parser";
 import { z } from "zod";
 import {
-  MAX_CAPACITY,
+  DEFAULT_ACCOUNT_WRITE_QUOTA,
+  DEFAULT_TABLE_READ_QUOTA,
+  DEFAULT_TABLE_WRITE_QUOTA,
   MIN_LEAD_MINUTES,
   ON_DEMAND_DEFAULT_WARM_WRITES,
 } from "../capacity/throughputModel";
@@ -121,8 +123,13 @@ function numberText(min: number, max: number | undefined, whole: boolean): strin
   return `${whole ? "a whole number" : "a number"} ${range}`;
 }
 
-function numeric(min: number, max: number | undefined, whole: boolean): Key<z.ZodNumber> {
-  return key(whole ? "integer" : "number", numberText(min, max, whole), (m) => {
+function numeric(
+  min: number,
+  max: number | undefined,
+  whole: boolean,
+  bound = "",
+): Key<z.ZodNumber> {
+  return key(whole ? "integer" : "number", numberText(min, max, whole) + bound, (m) => {
     const bounded = z.number(m).min(min, m);
     const capped = max === undefined ? bounded : bounded.max(max, m);
     return whole ? capped.int(m) : capped;
@@ -268,96 +275,121 @@ const tagMap = key("map", "a map of tag keys to string values", (m, path) =>
 );
 
 const TIME_OF_DAY = 'a time of day "HH:MM" in UTC, from 00:00 to 23:59';
-const CAPACITY = numeric(1, MAX_CAPACITY, true);
 
 /**
- * The arguments, by name. Each is a member of `DuplicateStorageArgs`, where its TSDoc is, and a
- * stack config key of the same name; `resolveSettings` applies the defaults and checks them.
+ * The account's quotas that bound other keys: the table-level write quota bounds every write
+ * capacity, and so every rule that names one depends on it. `KEYS` has AWS's defaults.
  */
-export const KEYS = {
-  tableName: key("string", "3 to 255 characters of A-Z, a-z, 0-9, '_', '.' and '-'", (m) =>
-    z.string(m).regex(/^[A-Za-z0-9_.-]{3,255}$/, m),
-  ),
-  billingMode: withDefault(oneOf(BillingMode), "PROVISIONED"),
-  writeCapacity: optional(CAPACITY),
-  readCapacity: optional(CAPACITY),
-  allowTableManagement: withDefault(flag(), false),
-  policyName: key("string", `1 to 128 characters of ${IAM_CHARS}`, (m) =>
-    z.string(m).regex(/^[\w+=,.@-]{1,128}$/, m),
-  ),
-  attachToRoles: withDefault(iamNames("role", 64), []),
-  attachToUsers: withDefault(iamNames("user", 64), []),
-  attachToGroups: withDefault(iamNames("group", 128), []),
-  createShredderUser: withDefault(flag(), false),
-  shredderConfigFormat: withDefault(oneOf(ShredderConfigFormat), "2-0-0"),
-  pointInTimeRecovery: withDefault(flag(), false),
-  pointInTimeRecoveryDays: optional(numeric(1, DEFAULT_RECOVERY_PERIOD_DAYS, true)),
-  tableClass: withDefault(oneOf(TableClass), "STANDARD"),
-  fingerprintAlgorithm: withDefault(oneOf(FingerprintAlgorithm), "MD5"),
-  deletionProtection: withDefault(flag(), false),
-  protect: withDefault(flag(), false),
-  tags: withDefault(tagMap, {}),
-  autoscaling: optional(
-    mapOf({
-      maxWriteCapacity: CAPACITY,
-      targetUtilization: withDefault(numeric(20, 90, false), DEFAULT_TARGET_UTILIZATION),
-    }),
-  ),
-  expectedEventsPerRun: optional(numeric(1, undefined, true)),
-  targetRunMinutes: optional(numeric(1, 10080, true)),
-  runsPerDay: withDefault(numeric(1, 1440, true), 1),
-  runSchedule: optional(
-    mapOf({
-      startTimesUtc: key("list", 'a list of times of day "HH:MM" in UTC', (m, path) =>
-        z
-          .array(
-            z.string().regex(TIME_OF_DAY_PATTERN, {
-              error: (issue) => mustBe(`each ${path} entry`, TIME_OF_DAY, issue.input),
-            }),
-            m,
-          )
-          .min(1, messages(path, "a list of at least one time of day")),
-      ),
-      leadMinutes: withDefault(
-        numeric(MIN_LEAD_MINUTES, MAX_LEAD_MINUTES, true),
-        DEFAULT_LEAD_MINUTES,
-      ),
-    }),
-  ),
-  warmThroughput: optional(numeric(ON_DEMAND_DEFAULT_WARM_WRITES, MAX_CAPACITY, true)),
-  onDemandThroughput: optional(
-    mapOf({
-      maxWriteRequestUnits: key(
-        "integer",
-        `-1 (no ceiling) or a whole number from 1 to ${MAX_CAPACITY}`,
-        (m) =>
+export interface Quotas {
+  readonly tableWriteQuota: number;
+}
+export const DEFAULT_QUOTAS: Quotas = { tableWriteQuota: DEFAULT_TABLE_WRITE_QUOTA };
+
+/**
+ * The arguments, by name, within `quotas`. Each is a member of `DuplicateStorageArgs`, where its
+ * TSDoc is, and a stack config key of the same name; `resolveSettings` applies the defaults and
+ * checks them within the quotas that the arguments themselves give.
+ */
+export function keysFor(quotas: Quotas) {
+  const writes = quotas.tableWriteQuota;
+  // Where a bound comes from, so that a refusal names the key that raises it.
+  const QUOTA = " (tableWriteQuota)";
+  const WRITE_CAPACITY = numeric(1, writes, true, QUOTA);
+  const READ_CAPACITY = numeric(1, DEFAULT_TABLE_READ_QUOTA, true);
+  return {
+    tableName: key("string", "3 to 255 characters of A-Z, a-z, 0-9, '_', '.' and '-'", (m) =>
+      z.string(m).regex(/^[A-Za-z0-9_.-]{3,255}$/, m),
+    ),
+    billingMode: withDefault(oneOf(BillingMode), "PROVISIONED"),
+    writeCapacity: optional(WRITE_CAPACITY),
+    readCapacity: optional(READ_CAPACITY),
+    tableWriteQuota: withDefault(numeric(1, undefined, true), DEFAULT_TABLE_WRITE_QUOTA),
+    accountWriteQuota: withDefault(numeric(1, undefined, true), DEFAULT_ACCOUNT_WRITE_QUOTA),
+    allowTableManagement: withDefault(flag(), false),
+    policyName: key("string", `1 to 128 characters of ${IAM_CHARS}`, (m) =>
+      z.string(m).regex(/^[\w+=,.@-]{1,128}$/, m),
+    ),
+    attachToRoles: withDefault(iamNames("role", 64), []),
+    attachToUsers: withDefault(iamNames("user", 64), []),
+    attachToGroups: withDefault(iamNames("group", 128), []),
+    createShredderUser: withDefault(flag(), false),
+    shredderConfigFormat: withDefault(oneOf(ShredderConfigFormat), "2-0-0"),
+    pointInTimeRecovery: withDefault(flag(), false),
+    pointInTimeRecoveryDays: optional(numeric(1, DEFAULT_RECOVERY_PERIOD_DAYS, true)),
+    tableClass: withDefault(oneOf(TableClass), "STANDARD"),
+    fingerprintAlgorithm: withDefault(oneOf(FingerprintAlgorithm), "MD5"),
+    deletionProtection: withDefault(flag(), false),
+    protect: withDefault(flag(), false),
+    tags: withDefault(tagMap, {}),
+    autoscaling: optional(
+      mapOf({
+        maxWriteCapacity: WRITE_CAPACITY,
+        maxReadCapacity: optional(READ_CAPACITY),
+        targetUtilization: withDefault(numeric(20, 90, false), DEFAULT_TARGET_UTILIZATION),
+      }),
+    ),
+    expectedEventsPerRun: optional(numeric(1, undefined, true)),
+    targetRunMinutes: optional(numeric(1, 10080, true)),
+    runsPerDay: withDefault(numeric(1, 1440, true), 1),
+    runSchedule: optional(
+      mapOf({
+        startTimesUtc: key("list", 'a list of times of day "HH:MM" in UTC', (m, path) =>
           z
-            .number(m)
-            .int(m)
-            .refine((n) => n === -1 || (n >= 1 && n <= MAX_CAPACITY), m),
+            .array(
+              z.string().regex(TIME_OF_DAY_PATTERN, {
+                error: (issue) => mustBe(`each ${path} entry`, TIME_OF_DAY, issue.input),
+              }),
+              m,
+            )
+            .min(1, messages(path, "a list of at least one time of day")),
+        ),
+        leadMinutes: withDefault(
+          numeric(MIN_LEAD_MINUTES, MAX_LEAD_MINUTES, true),
+          DEFAULT_LEAD_MINUTES,
+        ),
+      }),
+    ),
+    warmThroughput: optional(numeric(ON_DEMAND_DEFAULT_WARM_WRITES, writes, true, QUOTA)),
+    onDemandThroughput: optional(
+      mapOf({
+        maxWriteRequestUnits: key(
+          "integer",
+          `-1 (no ceiling) or a whole number from 1 to ${writes}${QUOTA}`,
+          (m) =>
+            z
+              .number(m)
+              .int(m)
+              .refine((n) => n === -1 || (n >= 1 && n <= writes), m),
+        ),
+      }),
+    ),
+    encryption: optional(oneOf(TableEncryption)),
+    kmsKeyArn: optional(
+      arn(
+        "kms",
+        "a KMS key ARN, arn:<partition>:kms:<region>:<account>:key/<key id> (not an alias)",
       ),
-    }),
-  ),
-  encryption: optional(oneOf(TableEncryption)),
-  kmsKeyArn: optional(
-    arn("kms", "a KMS key ARN, arn:<partition>:kms:<region>:<account>:key/<key id> (not an alias)"),
-  ),
-  alarms: optional(
-    mapOf({
-      snsTopicArn: {
-        ...arn("sns", "an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<topic>"),
-        brief: "an SNS topic ARN",
-      },
-      throttledWritesThreshold: withDefault(
-        numeric(1, undefined, true),
-        DEFAULT_THROTTLED_WRITES_THRESHOLD,
-      ),
-      consumedWritePercent: optional(numeric(1, 100, false)),
-    }),
-  ),
-  importExistingTable: withDefault(flag(), false),
-  retainOnDelete: withDefault(flag(), true),
-};
+    ),
+    alarms: optional(
+      mapOf({
+        snsTopicArn: {
+          ...arn("sns", "an SNS topic ARN, arn:<partition>:sns:<region>:<account>:<topic>"),
+          brief: "an SNS topic ARN",
+        },
+        throttledWritesThreshold: withDefault(
+          numeric(1, undefined, true),
+          DEFAULT_THROTTLED_WRITES_THRESHOLD,
+        ),
+        consumedWritePercent: optional(numeric(1, 100, false)),
+      }),
+    ),
+    importExistingTable: withDefault(flag(), false),
+    retainOnDelete: withDefault(flag(), true),
+  };
+}
+
+/** The arguments within AWS's default quotas: their kinds, words, defaults and members. */
+export const KEYS = keysFor(DEFAULT_QUOTAS);
 
 /** An argument's name. */
 export type KeyName = keyof typeof KEYS;
@@ -366,7 +398,10 @@ export type KeyName = keyof typeof KEYS;
  * The schema of complete settings: every key's rule, with the defaults of its own applied. The
  * defaults that depend on other keys or the stack are `resolveSettings`'s.
  */
-export const settingsSchema = z.object(rulesOf(KEYS, "")).strict();
+export function settingsSchemaFor(quotas: Quotas) {
+  return z.object(rulesOf(keysFor(quotas), "")).strict();
+}
+export const settingsSchema = settingsSchemaFor(DEFAULT_QUOTAS);
 
 /**
  * The arguments as plain values, as a user gives them or the stack config decodes to: what

@@ -5,7 +5,6 @@
  * from the first second cost. Pure functions.
  */
 import {
-  MAX_CAPACITY,
   ON_DEMAND_DEFAULT_WARM_WRITES,
   Run,
   RunSummary,
@@ -246,6 +245,10 @@ export interface PlanInput {
   /** Read units of a provisioned table, for its cost. */
   readonly readCapacity: number;
   readonly runSchedule?: RunSchedule;
+  /** The account's table-level write quota: the most write units or writes a second a table has. */
+  readonly writeQuota: number;
+  /** The account-level write quota, shared by every provisioned table of the region. */
+  readonly accountWriteQuota: number;
   /** What the history takes: the shredder's item size, its retention, and backups. */
   readonly storage: {
     /** The shredder's item by DynamoDB's rules, without overhead (`itemSizeBytes`). */
@@ -300,8 +303,11 @@ function storageCosts(input: PlanInput, gib: number, tableClass: TableClass) {
 /** The setups that would serve `run` from its first second, and on-demand alone. */
 function capacitySetups(input: PlanInput): Setup[] {
   const run: Run = { events: input.expectedEventsPerRun, minutes: input.targetRunMinutes };
-  // A table may have at most the quota: above it, every option throttles, and says so.
-  const peak = Math.min(input.writeRate, MAX_CAPACITY);
+  // A table may have at most the quota: above it, every option throttles, and says so. A
+  // provisioned table may also have at most the account-level quota, which on demand does not
+  // bound (and the account's other provisioned tables may already use some of it).
+  const peak = Math.min(input.writeRate, input.writeQuota);
+  const provisionedPeak = Math.min(peak, input.accountWriteQuota);
   const runs = input.runsPerDay;
   const read = input.readCapacity;
   const lead = input.runSchedule?.leadMinutes ?? input.fallback.leadMinutes;
@@ -310,50 +316,57 @@ function capacitySetups(input: PlanInput): Setup[] {
     input.table.billingMode === "PROVISIONED"
       ? input.table.writeCapacity
       : input.fallback.writeCapacity,
-    peak,
+    provisionedPeak,
   );
   const onDemandUsd = (c: TableClass) => onDemandMonthlyUsd(run.events, runs, c);
   const setups: Setup[] = [
     {
       name: "provisioned",
-      description: `provisioned at ${peak} write units around the clock`,
-      label: `provisioned at ${peak} always`,
-      config: { billingMode: "PROVISIONED", writeCapacity: peak },
-      capacityUsd: (c) => provisionedMonthlyUsd(peak, read, c),
-      throttledMinutes: throttled({ billingMode: "PROVISIONED", writeCapacity: peak }, run),
+      description: `provisioned at ${provisionedPeak} write units around the clock`,
+      label: `provisioned at ${provisionedPeak} always`,
+      config: { billingMode: "PROVISIONED", writeCapacity: provisionedPeak },
+      capacityUsd: (c) => provisionedMonthlyUsd(provisionedPeak, read, c),
+      throttledMinutes: throttled(
+        { billingMode: "PROVISIONED", writeCapacity: provisionedPeak },
+        run,
+        input,
+      ),
     },
   ];
-  if (runs * raisedMinutesPerRun(run.minutes, lead) < 24 * 60 && floor < peak) {
+  if (runs * raisedMinutesPerRun(run.minutes, lead) < 24 * 60 && floor < provisionedPeak) {
     const table: TableModel = {
       billingMode: "PROVISIONED",
       writeCapacity: floor,
-      autoscaling: { maxWriteCapacity: peak, targetUtilization: input.fallback.targetUtilization },
-      scheduledWriteCapacity: peak,
+      autoscaling: {
+        maxWriteCapacity: provisionedPeak,
+        targetUtilization: input.fallback.targetUtilization,
+      },
+      scheduledWriteCapacity: provisionedPeak,
     };
     const starts = input.runSchedule?.startTimesUtc;
     setups.push({
       name: "scheduled",
       description:
-        `provisioned at ${floor} write units, raised to ${peak} from ${lead} minutes before ` +
+        `provisioned at ${floor} write units, raised to ${provisionedPeak} from ${lead} minutes before ` +
         `each of ${runs} run(s) a day by scheduled scaling`,
-      label: `scheduled: ${floor}, ${peak} around runs`,
+      label: `scheduled: ${floor}, ${provisionedPeak} around runs`,
       config: {
         billingMode: "PROVISIONED",
         writeCapacity: floor,
-        autoscaling: { maxWriteCapacity: peak },
+        autoscaling: { maxWriteCapacity: provisionedPeak },
         runSchedule: { ...(starts ? { startTimesUtc: [...starts] } : {}), leadMinutes: lead },
       },
       capacityUsd: (c) =>
         scheduledMonthlyUsd({
           floor,
-          raisedCapacity: peak,
+          raisedCapacity: provisionedPeak,
           readCapacity: read,
           runsPerDay: runs,
           runMinutes: run.minutes,
           leadMinutes: lead,
           tableClass: c,
         }),
-      throttledMinutes: throttled(table, run),
+      throttledMinutes: throttled(table, run, input),
       ...(starts
         ? {}
         : { needs: `the start times of the ${runs} run(s) a day, runSchedule.startTimesUtc` }),
@@ -367,7 +380,11 @@ function capacitySetups(input: PlanInput): Setup[] {
       config: { billingMode: "PAY_PER_REQUEST", warmThroughput: peak },
       capacityUsd: onDemandUsd,
       oneTimeCharge: "a one-time charge for raising the warm throughput (DynamoDB pricing page)",
-      throttledMinutes: throttled({ billingMode: "PAY_PER_REQUEST", warmThroughput: peak }, run),
+      throttledMinutes: throttled(
+        { billingMode: "PAY_PER_REQUEST", warmThroughput: peak },
+        run,
+        input,
+      ),
     });
   }
   setups.push({
@@ -376,7 +393,7 @@ function capacitySetups(input: PlanInput): Setup[] {
     label: "on-demand",
     config: { billingMode: "PAY_PER_REQUEST" },
     capacityUsd: onDemandUsd,
-    throttledMinutes: throttled({ billingMode: "PAY_PER_REQUEST" }, run),
+    throttledMinutes: throttled({ billingMode: "PAY_PER_REQUEST" }, run, input),
   });
   return setups;
 }
@@ -412,27 +429,48 @@ export function capacityOptions(input: PlanInput): CapacityOption[] {
 }
 
 /**
- * What to do about a run that needs more writes a second than a table may have within AWS's
- * default quota: more time, smaller runs, or a raised quota.
+ * What to do about a run that needs more writes a second than a table may have within the
+ * account's table-level write quota: more time, smaller runs, or a raised quota.
  */
 export function quotaAdvice(input: PlanInput): string | undefined {
-  if (input.writeRate <= MAX_CAPACITY) return undefined;
+  const quota = input.writeQuota;
+  if (input.writeRate <= quota) return undefined;
   const events = input.expectedEventsPerRun;
-  const minutes = Math.ceil(events / (MAX_CAPACITY * 60));
-  const parts = Math.ceil(input.writeRate / MAX_CAPACITY);
+  const minutes = Math.ceil(events / (quota * 60));
+  const parts = Math.ceil(input.writeRate / quota);
   return (
     `A run of ${events} events in ${input.targetRunMinutes} minutes needs ` +
-    `${input.writeRate} writes a second, more than the ${MAX_CAPACITY} a table may have within ` +
-    "AWS's default quota, so every setup throttles it. Give each run at least " +
-    `${minutes} minutes (targetRunMinutes ${minutes}), or split it into ${parts} runs of at ` +
-    `most ${Math.floor(events / parts)} events; or ask AWS for a higher table-level write ` +
-    "quota (Service Quotas, Amazon DynamoDB), which this program's capacity keys, bounded by the " +
-    "default quota, cannot use yet."
+    `${input.writeRate} writes a second, more than the ${quota} a table may have within the ` +
+    "account's table-level write quota (tableWriteQuota), so every setup throttles it. Give each " +
+    `run at least ${minutes} minutes (targetRunMinutes ${minutes}), or split it into ${parts} ` +
+    `runs of at most ${Math.floor(events / parts)} events; or ask AWS to raise the quota ` +
+    "(Service Quotas, Amazon DynamoDB, table-level write throughput) to at least " +
+    `${input.writeRate} and set it: pulumi config set tableWriteQuota <the raised quota>.`
   );
 }
 
-function throttled(table: TableModel, run: Run): number {
-  return simulateRun(table, run).throttledMinutes;
+/**
+ * Why a provisioned table whose write units may reach `ceiling` (its `writeCapacity`, or its
+ * autoscaling's ceiling) alone would provision more than the account-level write quota, which
+ * every provisioned table and index of the account in the region shares; undefined when it would
+ * not. On-demand tables do not count against it.
+ */
+export function accountQuotaWarning(
+  ceiling: number,
+  accountWriteQuota: number,
+): string | undefined {
+  if (ceiling <= accountWriteQuota) return undefined;
+  return (
+    `This table alone may provision ${ceiling} write units, more than the account-level write ` +
+    `quota of ${accountWriteQuota} (accountWriteQuota) that every provisioned table and index of ` +
+    "the account in the region shares, so DynamoDB would refuse to provision them. Ask AWS to " +
+    "raise that quota (Service Quotas, Amazon DynamoDB, account-level write throughput) and set " +
+    "accountWriteQuota to it, or use billingMode PAY_PER_REQUEST, which it does not bound."
+  );
+}
+
+function throttled(table: TableModel, run: Run, input: PlanInput): number {
+  return simulateRun(table, run, input.writeQuota).throttledMinutes;
 }
 
 /**
@@ -455,7 +493,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
   const table = input.table;
   const tableClass = input.tableClass;
   const schedule = input.runSchedule;
-  const { minutes: _minutes, ...report } = simulateRun(table, run);
+  const { minutes: _minutes, ...report } = simulateRun(table, run, input.writeQuota);
   const configuredUsd =
     table.billingMode !== "PROVISIONED"
       ? undefined

@@ -48,11 +48,16 @@ export const ON_DEMAND_DOUBLING_MINUTES = 30;
 export const MIN_LEAD_MINUTES = 5;
 
 /**
- * The most capacity units a table may have without a quota increase, for reads and for writes;
- * also the highest warm throughput a table can be given.
+ * AWS's default quotas on throughput, per region; AWS raises them on request (Service Quotas,
+ * Amazon DynamoDB), and documents no maximum. The table-level quotas cap what any one table may
+ * provision, and what an on-demand table serves; the account-level quota caps the sum of what
+ * all provisioned tables (and their indexes) of the account in the region provision, and does
+ * not apply to on-demand tables. The table-level quota also caps warm throughput.
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html
  */
-export const MAX_CAPACITY = 40000;
+export const DEFAULT_TABLE_WRITE_QUOTA = 40000;
+export const DEFAULT_TABLE_READ_QUOTA = 40000;
+export const DEFAULT_ACCOUNT_WRITE_QUOTA = 80000;
 
 /** One shredder run: its events, written evenly over its minutes. */
 export interface Run {
@@ -122,22 +127,42 @@ export function neededWriteRate(run: Run): number {
   return Math.ceil(askedRate(run));
 }
 
-/** Simulates one run, minute by minute, from a table that was idle before it. */
-export function simulateRun(table: TableModel, run: Run): RunReport {
-  const needed = askedRate(run);
+/**
+ * Simulates one run, minute by minute, from a table that was idle before it, within the
+ * table-level write quota.
+ */
+export function simulateRun(
+  table: TableModel,
+  run: Run,
+  writeQuota = DEFAULT_TABLE_WRITE_QUOTA,
+): RunReport {
+  return simulateDemand(table, Array<number>(run.minutes).fill(askedRate(run)), writeQuota);
+}
+
+/**
+ * Simulates a table serving a demand that may change from minute to minute (writes a second,
+ * one entry per minute, as CloudWatch's per-minute sums over 60 give it), from a table that was
+ * idle before the first minute, within the table-level write quota.
+ */
+export function simulateDemand(
+  table: TableModel,
+  demand: readonly number[],
+  writeQuota = DEFAULT_TABLE_WRITE_QUOTA,
+): RunReport {
   const minutes: RunMinute[] = [];
 
   if (table.billingMode === "PAY_PER_REQUEST") {
     const previousPeak = table.previousPeak ?? NEW_TABLE_PREVIOUS_PEAK;
     let instant = Math.max(2 * previousPeak, table.warmThroughput ?? ON_DEMAND_DEFAULT_WARM_WRITES);
     let peakServed = 0;
-    for (let m = 0; m < run.minutes; m++) {
+    for (let m = 0; m < demand.length; m++) {
       // After each 30 minutes the table has scaled to double the peak it served.
       if (m > 0 && m % ON_DEMAND_DOUBLING_MINUTES === 0) {
         instant = Math.max(instant, 2 * peakServed);
       }
       // No table serves more than the table-level quota, on demand too.
-      const capacity = Math.min(instant, MAX_CAPACITY);
+      const capacity = Math.min(instant, writeQuota);
+      const needed = demand[m];
       const served = Math.min(needed, capacity);
       peakServed = Math.max(peakServed, served);
       minutes.push({ minute: m, needed, served, capacity });
@@ -152,11 +177,12 @@ export function simulateRun(table: TableModel, run: Run): RunReport {
   let burst = BURST_SECONDS * capacity;
   let above = 0;
   let raiseTo: number | undefined;
-  for (let m = 0; m < run.minutes; m++) {
+  for (let m = 0; m < demand.length; m++) {
     if (raiseTo !== undefined) {
       capacity = raiseTo;
       raiseTo = undefined;
     }
+    const needed = demand[m];
     const asked = needed * 60;
     const provisioned = capacity * 60;
     const servedWrites = Math.min(asked, provisioned + burst);
@@ -190,7 +216,7 @@ function report(minutes: RunMinute[]): RunReport {
     throttledMinutes: short.length,
     lastThrottledMinute: short.length > 0 ? short[short.length - 1].minute : undefined,
     throttledPercent: asked > 0 ? Math.round((missed / asked) * 1000) / 10 : 0,
-    peakCapacity: Math.max(...minutes.map((m) => m.capacity)),
+    peakCapacity: Math.max(0, ...minutes.map((m) => m.capacity)),
     firstCapacity: minutes[0]?.capacity ?? 0,
   };
 }

@@ -20,6 +20,7 @@ import {
   KeyName,
   TableEncryption,
   resolveSettings,
+  writeQuotaNeeds,
 } from "../args";
 import {
   CapacityPlanSummary,
@@ -27,6 +28,7 @@ import {
   PlanInput,
   TableClass,
   noWritesHours,
+  accountQuotaWarning,
   planCapacity,
 } from "../capacity";
 import {
@@ -56,12 +58,22 @@ export const DUPLICATE_STORAGE_TYPE = "snowplowdedup:index:DuplicateStorage";
  */
 export const LEGACY_DUPLICATE_STORAGE_TYPE = "snowplow:dedup:DuplicateStorage";
 
-/** Write autoscaling of a provisioned table. */
+/** Autoscaling of a provisioned table: its writes, and its reads where a ceiling is given. */
 export interface AutoscalingArgs {
-  /** Ceiling of the write units, 1 to 40000; not below `writeCapacity`, which is the floor. */
+  /**
+   * Ceiling of the write units, 1 to `tableWriteQuota`; not below `writeCapacity`, which is the
+   * floor.
+   */
   readonly maxWriteCapacity: number;
   /**
-   * Share of provisioned writes, in percent (20 to 90), that target tracking keeps in use.
+   * Ceiling of the read units, 1 to 40000 (AWS's table-level read quota), not below
+   * `readCapacity`, which is the floor; without it, reads stay at `readCapacity`. The shredder
+   * reads nothing, so the reads stay at the floor; it meets AWS Security Hub's DynamoDB.1.
+   */
+  readonly maxReadCapacity?: number;
+  /**
+   * Share of provisioned capacity, in percent (20 to 90), that target tracking keeps in use, for
+   * writes and reads alike.
    * Default: 70.
    * @default 70
    */
@@ -71,7 +83,7 @@ export interface AutoscalingArgs {
 /** A ceiling on an on-demand table's throughput. */
 export interface OnDemandThroughputArgs {
   /**
-   * Most write request units a second, 1 to 40000, or -1 to remove a ceiling set before. There
+   * Most write request units a second, 1 to `tableWriteQuota`, or -1 to remove a ceiling set before. There
    * is no read ceiling: the shredder reads no items.
    */
   readonly maxWriteRequestUnits: number;
@@ -137,19 +149,36 @@ export interface DuplicateStorageArgs {
    */
   readonly billingMode?: BillingMode;
   /**
-   * Provisioned write capacity units, 1 to 40000: one unit absorbs one event a second.
+   * Provisioned write capacity units, 1 to `tableWriteQuota`: one unit absorbs one event a second.
    * Not allowed with `billingMode: PAY_PER_REQUEST`. Plain, like every capacity.
    * Default: 100.
    * @default 100
    */
   readonly writeCapacity?: number;
   /**
-   * Provisioned read capacity units, 1 to 40000. The shredder reads no items.
+   * Provisioned read capacity units, 1 to 40000 (AWS's table-level read quota). The shredder
+   * reads no items.
    * Not allowed with `billingMode: PAY_PER_REQUEST`.
    * Default: 5.
    * @default 5
    */
   readonly readCapacity?: number;
+  /**
+   * The account's table-level write quota in the stack's region: the most write units a table
+   * may provision, and the most writes a second an on-demand table serves. AWS raises it on
+   * request (Service Quotas, Amazon DynamoDB); every write capacity is bounded by it. At least 1.
+   * Default: 40000.
+   * @default 40000
+   */
+  readonly tableWriteQuota?: number;
+  /**
+   * The account's account-level write quota in the stack's region: the most write units that all
+   * provisioned tables and indexes of the account there may provision together. The preview warns
+   * when this table alone may provision more. At least 1.
+   * Default: 80000.
+   * @default 80000
+   */
+  readonly accountWriteQuota?: number;
   /**
    * Also allow CreateTable and UpdateTimeToLive, which only a shredder up to 0.13 calls, to
    * create a missing table. Never DeleteTable, which no shredder calls.
@@ -518,6 +547,7 @@ export class DuplicateStorage extends pulumi.ComponentResource {
     const ignoreChanges = [
       // Otherwise every `pulumi up` would reset what the autoscaler set.
       ...(settings.autoscaling ? ["writeCapacity"] : []),
+      ...(settings.autoscaling?.maxReadCapacity !== undefined ? ["readCapacity"] : []),
       // A table made from the setup guide has no TTL; it is enabled by the first `up` after import.
       ...(settings.importExistingTable ? ["ttl"] : []),
       // DynamoDB raises warm throughput by itself and refuses to lower it, so a declared figure
@@ -686,6 +716,10 @@ export class DuplicateStorage extends pulumi.ComponentResource {
     const plan = resolved.plan && planCapacity(resolved.plan);
     if (plan?.warning) pulumi.log.warn(plan.warning, table);
     if (plan?.costWarning) pulumi.log.warn(plan.costWarning, table);
+    const { account } = writeQuotaNeeds(settings);
+    const overAccount =
+      account !== undefined && accountQuotaWarning(account, settings.accountWriteQuota);
+    if (overAccount) pulumi.log.warn(overAccount, table);
     if (plan) {
       const { warning: _warning, costWarning: _costWarning, ...rest } = plan;
       this.requiredWriteCapacity = pulumi.output(plan.requiredWriteCapacity);
@@ -746,36 +780,48 @@ export class DuplicateStorage extends pulumi.ComponentResource {
     plan: PlanInput | undefined,
     tags: pulumi.Input<Record<string, string> | undefined>,
   ): void {
-    const { autoscaling, writeCapacity } = settings;
+    const { autoscaling, writeCapacity, readCapacity } = settings;
     if (autoscaling === undefined || writeCapacity === undefined) return;
-    const target = new appautoscaling.Target(
-      `${name}-write-scaling`,
-      {
-        serviceNamespace: "dynamodb",
-        scalableDimension: "dynamodb:table:WriteCapacityUnits",
-        resourceId: pulumi.interpolate`table/${table.name}`,
-        minCapacity: writeCapacity,
-        maxCapacity: autoscaling.maxWriteCapacity,
-        tags,
-      },
-      { parent: this },
-    );
-    new appautoscaling.Policy(
-      `${name}-write-scaling-policy`,
-      {
-        policyType: "TargetTrackingScaling",
-        serviceNamespace: target.serviceNamespace,
-        scalableDimension: target.scalableDimension,
-        resourceId: target.resourceId,
-        targetTrackingScalingPolicyConfiguration: {
-          predefinedMetricSpecification: {
-            predefinedMetricType: "DynamoDBWriteCapacityUtilization",
-          },
-          targetValue: autoscaling.targetUtilization,
+    // One scalable target and target-tracking policy per dimension, with one target value.
+    const scale = (role: "write" | "read", min: number, max: number) => {
+      const units = role === "write" ? "WriteCapacityUnits" : "ReadCapacityUnits";
+      const target = new appautoscaling.Target(
+        `${name}-${role}-scaling`,
+        {
+          serviceNamespace: "dynamodb",
+          scalableDimension: `dynamodb:table:${units}`,
+          resourceId: pulumi.interpolate`table/${table.name}`,
+          minCapacity: min,
+          maxCapacity: max,
+          tags,
         },
-      },
-      { parent: this },
-    );
+        { parent: this },
+      );
+      new appautoscaling.Policy(
+        `${name}-${role}-scaling-policy`,
+        {
+          policyType: "TargetTrackingScaling",
+          serviceNamespace: target.serviceNamespace,
+          scalableDimension: target.scalableDimension,
+          resourceId: target.resourceId,
+          targetTrackingScalingPolicyConfiguration: {
+            predefinedMetricSpecification: {
+              predefinedMetricType:
+                role === "write"
+                  ? "DynamoDBWriteCapacityUtilization"
+                  : "DynamoDBReadCapacityUtilization",
+            },
+            targetValue: autoscaling.targetUtilization,
+          },
+        },
+        { parent: this },
+      );
+      return target;
+    };
+    const target = scale("write", writeCapacity, autoscaling.maxWriteCapacity);
+    if (autoscaling.maxReadCapacity !== undefined && readCapacity !== undefined) {
+      scale("read", readCapacity, autoscaling.maxReadCapacity);
+    }
 
     const schedule = settings.runSchedule;
     if (!schedule || plan === undefined) return;

@@ -25,6 +25,12 @@ describe("npm run capacity's advice, pasted into a stack", function () {
   const cases: [string, string, number][] = [
     // Above the quota: the advice is for runs long enough to fit within it, and says so.
     ["a run of 100 million events in 10 minutes", "--events 100000000 --minutes 10", 1],
+    // 138,889 writes a second, within a raised table-level quota of 150,000: on demand, warm.
+    [
+      "a run of 250 million events in 30 minutes with a raised quota",
+      "--events 250000000 --minutes 30 --quota 150000",
+      0,
+    ],
     [
       "the production example with its schedule",
       "--events 10000000 --minutes 30 --write-capacity 500 --max-write-capacity 6000 --schedule 00:00,06:00,12:00,18:00",
@@ -54,5 +60,30 @@ describe("npm run capacity's advice, pasted into a stack", function () {
       );
       assert.equal(table?.op, "create");
     });
+  });
+});
+
+describe("a stack sized for 250 million events in 30 minutes, with and without the quota key", function () {
+  this.timeout(300_000);
+  let ws: Workspace;
+  before(() => {
+    ws = new Workspace();
+    ws.ok("stack", "init", "large");
+    ws.ok("config", "set", "aws:region", "eu-west-1", "--stack", "large");
+    for (const line of pasted("--events 250000000 --minutes 30 --quota 150000").lines) {
+      ws.readmeLine(line);
+    }
+  });
+  after(() => ws.dispose());
+
+  it("is refused without tableWriteQuota, by a message that names it, and nothing is created", () => {
+    ws.ok("config", "rm", "tableWriteQuota", "--stack", "large");
+    const r = ws.pulumi("up", "--yes", "--stack", "large");
+    assert.notEqual(r.code, 0);
+    assert.match(
+      r.stdout + r.stderr,
+      /warmThroughput must be a whole number from 4000 to 40000 \(tableWriteQuota\), got '138889'/,
+    );
+    assert.deepEqual(Object.keys(ws.cloud()), []);
   });
 });

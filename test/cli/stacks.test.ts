@@ -111,7 +111,10 @@ describe("the real Pulumi CLI", function () {
       const r = ws.pulumi("up", "--yes", "--stack", "bad-values");
       const out = r.stdout + r.stderr;
       assert.notEqual(r.code, 0);
-      assert.match(out, /writeCapacity must be a whole number from 1 to 40000, got '1\.5'/);
+      assert.match(
+        out,
+        /writeCapacity must be a whole number from 1 to 40000 \(tableWriteQuota\), got '1\.5'/,
+      );
       assert.match(
         out,
         /unknown config key 'writeCapcity' \(value '100'\): did you mean 'writeCapacity'\?/,

@@ -85,12 +85,69 @@ describe("npm run capacity", () => {
     const { code, lines } = report("--events 100000000 --minutes 10".split(" "));
     assert.equal(code, 1);
     const text = lines.join(" ");
-    assert.match(text, /No setup serves this run within AWS's quota\./);
-    assert.match(text, /ask AWS for a higher table-level write quota/);
+    assert.match(text, /No setup serves this run within the table-level write quota\./);
+    assert.match(text, /ask AWS to raise the quota .* pulumi config set tableWriteQuota/);
     assert.match(text, /Give each run at least 42 minutes/);
     assert.ok(pasted(lines).includes("pulumi config set targetRunMinutes 42"));
     assert.ok(pasted(lines).includes("pulumi config set warmThroughput 39683"));
     assert.ok(!text.includes("166667 ("), "no setup at the run's own rate");
+  });
+
+  describe("with a raised table-level write quota", () => {
+    // 250,000,000 events in 30 minutes: 250,000,000 / 1,800 s = 138,888.9, so 138,889 writes a
+    // second, within a quota of 150,000 but above the account-level default of 80,000.
+    const args = "--events 250000000 --minutes 30 --quota 150000";
+
+    it("serves the run, on demand, with the quota key among the lines to paste", () => {
+      const { code, lines } = report(args.split(" "));
+      assert.equal(code, 0, lines.join("\n"));
+      const paste = pasted(lines);
+      assert.ok(paste.includes("pulumi config set tableWriteQuota 150000"), paste.join("\n"));
+      assert.ok(paste.includes("pulumi config set billingMode PAY_PER_REQUEST"));
+      assert.ok(paste.includes("pulumi config set warmThroughput 138889"));
+      assert.ok(!paste.some((l) => l.includes("accountWriteQuota")));
+    });
+
+    it("keeps provisioned setups within the account-level quota, which on demand is not", () => {
+      // Provisioned at most 80,000 of the 138,889 needed: throttled, so not recommended.
+      const { lines } = report(args.split(" "));
+      const row = lines.find((l) => l.includes("provisioned at 80000 always"))!;
+      assert.match(row, /\d+ min$/, row);
+    });
+
+    it("names the account-level quota key where the stack raises it", () => {
+      const { lines } = report(
+        `${args} --account-quota 200000 --schedule 02:00 --max-write-capacity 138889`.split(" "),
+      );
+      const paste = pasted(lines);
+      assert.ok(paste.includes("pulumi config set accountWriteQuota 200000"), paste.join("\n"));
+      assert.ok(paste.includes("pulumi config set --path 'autoscaling.maxWriteCapacity' 138889"));
+    });
+
+    it("warns of a configured table above the account-level quota", () => {
+      const { lines } = report(`${args} --schedule 02:00 --max-write-capacity 138889`.split(" "));
+      assert.match(
+        lines.join(" "),
+        /This table alone may provision 138889 write units, more than the account-level write quota of 80000 \(accountWriteQuota\)/,
+      );
+    });
+
+    it("is refused without the quota key, naming it", () => {
+      const { code, lines } = report(
+        "--events 250000000 --minutes 30 --warm-throughput 138889 --on-demand".split(" "),
+      );
+      assert.equal(code, 2);
+      assert.match(
+        lines.join(" "),
+        /warmThroughput must be a whole number from 4000 to 40000 \(tableWriteQuota\), got '138889'/,
+      );
+      const raised = report(
+        `--events 250000000 --minutes 30 --warm-throughput 138889 --on-demand --quota 150000`.split(
+          " ",
+        ),
+      );
+      assert.equal(raised.code, 0, raised.lines.join("\n"));
+    });
   });
 
   describe("refuses what stack config refuses, with the same message", () => {
@@ -98,7 +155,7 @@ describe("npm run capacity", () => {
       [
         "a warm throughput below 4000",
         "--warm-throughput 3000 --on-demand",
-        /warmThroughput must be a whole number from 4000 to 40000, got '3000'/,
+        /warmThroughput must be a whole number from 4000 to 40000 \(tableWriteQuota\), got '3000'/,
       ],
       [
         "a target utilization without a ceiling",

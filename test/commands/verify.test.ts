@@ -7,7 +7,9 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { encryptionVerdict } from "../../commands/verify/checks";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DEFAULTS, DedupSettings } from "snowplowdedup/args";
+import { Target, encryptionVerdict, quotaVerdicts } from "../../commands/verify/checks";
 import { command } from "../harness";
 
 const OUTPUTS = {
@@ -118,4 +120,69 @@ describe("npm run verify's encryption check, by the stack's encryption", () => {
       assert.match(verdict.reason, sse ? /the KMS key arn:aws:kms:/ : /an AWS owned key/);
     });
   }
+});
+
+describe("verify's quota check, against a stand-in for DescribeLimits", () => {
+  // moto's DescribeLimits answers fixed figures (10,000 and 20,000) that cannot show a table
+  // within its own quota but beyond the account's; this stand-in answers what a test gives.
+  const limits = (table: number, account: number) =>
+    ({
+      send: async () => ({
+        TableMaxWriteCapacityUnits: table,
+        AccountMaxWriteCapacityUnits: account,
+      }),
+    }) as unknown as DynamoDBClient;
+  const target = (settings: Partial<DedupSettings>): Target => ({
+    settings: { ...DEFAULTS, ...settings } as DedupSettings,
+    tableName: OUTPUTS.tableName,
+    tableArn: OUTPUTS.tableArn,
+    extraRoles: [],
+    writeCanary: false,
+    now: 0,
+  });
+  const raised = { tableWriteQuota: 150000, accountWriteQuota: 200000 };
+
+  it("fails a provisioned table beyond the account-level quota, naming both figures", async () => {
+    const [v] = await quotaVerdicts(
+      target({
+        ...raised,
+        writeCapacity: 100,
+        autoscaling: { maxWriteCapacity: 138889, targetUtilization: 70 },
+      }),
+      limits(150000, 80000),
+    );
+    assert.equal(v.ok, false);
+    assert.match(
+      v.reason,
+      /^the table alone may provision 138889 write units, and the account-level write quota is 80000 \(DescribeLimits\)/,
+    );
+  });
+
+  it("holds an on-demand table to the table-level quota alone", async () => {
+    const onDemand = target({ ...raised, billingMode: "PAY_PER_REQUEST", warmThroughput: 138889 });
+    const [within] = await quotaVerdicts(onDemand, limits(150000, 80000));
+    assert.equal(within.ok, true, within.reason);
+    assert.equal(
+      within.reason,
+      "the table needs 138889 write units of the table-level quota of 150000",
+    );
+    const [beyond] = await quotaVerdicts(onDemand, limits(40000, 80000));
+    assert.match(
+      beyond.reason,
+      /^the table needs 138889 write units, and the account's table-level write quota is 40000; the stack's tableWriteQuota is 150000, and AWS's is 40000 \(DescribeLimits\)/,
+    );
+  });
+
+  it("says why it could not check, when DescribeLimits fails", async () => {
+    const refusing = {
+      send: async () =>
+        Promise.reject(Object.assign(new Error("no"), { name: "AccessDeniedException" })),
+    };
+    const [v] = await quotaVerdicts(
+      target({ writeCapacity: 100 }),
+      refusing as unknown as DynamoDBClient,
+    );
+    assert.equal(v.ok, false);
+    assert.equal(v.reason, "DescribeLimits failed: AccessDeniedException: no");
+  });
 });

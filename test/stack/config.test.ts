@@ -927,6 +927,90 @@ describe("parseStackConfig", () => {
   });
 });
 
+describe("the table-level write quota", () => {
+  it("is AWS's default of 40,000, and the account-level quota 80,000", () => {
+    const s = parse({});
+    assert.equal(s.tableWriteQuota, 40000);
+    assert.equal(s.accountWriteQuota, 80000);
+  });
+
+  it("bounds every write capacity, and the refusal names the quota key", () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ writeCapacity: "40001" }, "writeCapacity"],
+      [{ autoscaling: '{"maxWriteCapacity":50000}' }, "autoscaling.maxWriteCapacity"],
+      [{ billingMode: "PAY_PER_REQUEST", warmThroughput: "40001" }, "warmThroughput"],
+      [
+        { billingMode: "PAY_PER_REQUEST", onDemandThroughput: '{"maxWriteRequestUnits":40001}' },
+        "onDemandThroughput.maxWriteRequestUnits",
+      ],
+    ];
+    for (const [values, key] of cases) {
+      const [message] = problemsOf(values);
+      assert.match(
+        message,
+        new RegExp(`^${key.replace(".", "\\.")} must be .*to 40000 \\(tableWriteQuota\\)`),
+        message,
+      );
+    }
+  });
+
+  it("raised, lets each write capacity reach it, and no further", () => {
+    const raised = { tableWriteQuota: "150000" };
+    assert.equal(parse({ ...raised, writeCapacity: "150000" }).writeCapacity, 150000);
+    const s = parse({ ...raised, billingMode: "PAY_PER_REQUEST", warmThroughput: "138889" });
+    assert.equal(s.warmThroughput, 138889);
+    const [message] = problemsOf({ ...raised, writeCapacity: "150001" });
+    assert.equal(
+      message,
+      "writeCapacity must be a whole number from 1 to 150000 (tableWriteQuota), got '150001'",
+    );
+  });
+
+  it("gives an on-demand table for a run above it a warm throughput of the quota", () => {
+    // 250,000,000 events in 30 minutes need 138,889 writes a second (above 40,000).
+    const run = { expectedEventsPerRun: "250000000", targetRunMinutes: "30" };
+    const onDemand = { ...run, billingMode: "PAY_PER_REQUEST" };
+    assert.equal(parse(onDemand).warmThroughput, 40000);
+    assert.equal(parse({ ...onDemand, tableWriteQuota: "150000" }).warmThroughput, 138889);
+  });
+
+  it("refuses a quota that is not a whole number of at least 1, and reads the rest by the default", () => {
+    const problems = problemsOf({ tableWriteQuota: "0", writeCapacity: "40001" });
+    assert.deepEqual(problems.sort(), [
+      "tableWriteQuota must be a whole number of at least 1, got '0'",
+      "writeCapacity must be a whole number from 1 to 40000 (tableWriteQuota), got '40001'",
+    ]);
+    assert.deepEqual(problemsOf({ accountWriteQuota: "1.5" }), [
+      "accountWriteQuota must be a whole number of at least 1, got '1.5'",
+    ]);
+  });
+});
+
+describe("read autoscaling", () => {
+  it("takes a ceiling of read units, with the write target, and refuses one below the floor", () => {
+    const s = parse({
+      readCapacity: "5",
+      autoscaling: '{"maxWriteCapacity":600,"maxReadCapacity":50}',
+    });
+    assert.equal(s.autoscaling?.maxReadCapacity, 50);
+    assert.equal(s.autoscaling?.targetUtilization, 70);
+    assert.deepEqual(
+      problemsOf({
+        readCapacity: "10",
+        autoscaling: '{"maxWriteCapacity":600,"maxReadCapacity":5}',
+      }),
+      ["autoscaling.maxReadCapacity must not be smaller than readCapacity (10), got '5'"],
+    );
+    const [tooMany] = problemsOf({
+      autoscaling: '{"maxWriteCapacity":600,"maxReadCapacity":40001}',
+    });
+    assert.match(
+      tooMany,
+      /^autoscaling\.maxReadCapacity must be a whole number from 1 to 40000, got '40001'/,
+    );
+  });
+});
+
 describe("the placement of a KMS key and an alarm topic", () => {
   const KEY = `arn:aws:kms:eu-west-1:123456789012:key/${KEY_ID}`;
 
@@ -1083,7 +1167,8 @@ describe("the README's configuration table", () => {
       ),
     );
     for (const [key, { allowed }] of Object.entries(KEYS)) {
-      const range = /from (\d+) to (\d+)$/.exec(allowed);
+      // A bound may name the key that sets it: "from 1 to 40000 (tableWriteQuota)".
+      const range = /from (\d+) to (\d+)( \(\w+\))?$/.exec(allowed);
       const least = /of at least (\d+)$/.exec(allowed);
       const choices = /^one of (.+)$/.exec(allowed);
       if (range) assert.match(cells.get(key)!, new RegExp(`\\b${range[1]}–${range[2]}\\b`), key);

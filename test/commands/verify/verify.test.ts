@@ -193,8 +193,9 @@ describe("npm run verify, against moto and a stand-in for SimulatePrincipalPolic
     });
     const verdicts = await check(deployed, { writeCanary: true });
     assert.deepEqual(failed(verdicts), []);
-    // Table: active, keys, TTL, capacity, PITR, deletion protection, encryption; the role; the write.
-    assert.equal(verdicts.length, 9);
+    // Table: active, keys, TTL, capacity, PITR, deletion protection, encryption; the quotas; the
+    // role; the write.
+    assert.equal(verdicts.length, 10);
     const { Item } = await db.send(
       new GetItemCommand({
         TableName: deployed.tableName,
@@ -223,6 +224,48 @@ describe("npm run verify, against moto and a stand-in for SimulatePrincipalPolic
       denied.reason,
       /^dynamodb:PutItem on .*: explicitly denied by deny-dynamodb-writes$/,
     );
+  });
+
+  // moto's DescribeLimits answers fixed quotas, not AWS's defaults: 10,000 write units for a
+  // table and 20,000 for the account (moto/dynamodb/responses.py, describe_limits). So a table of
+  // 20,000 write units, within AWS's default of 40,000, is beyond what this "account" has.
+  describe("the account's write quotas, as moto's DescribeLimits gives them", () => {
+    const QUOTAS = "the account's write quotas allow the stack's table";
+
+    it("pass a table within them, naming what it needs", async () => {
+      const verdicts = await check(await deploy(attached));
+      const quota = verdicts.find((v) => v.check === QUOTAS)!;
+      assert.equal(quota.ok, true, quota.reason);
+      // The dev stack's 100 write units, provisioned: both quotas count them.
+      assert.equal(
+        quota.reason,
+        "the table needs 100 write units of the table-level quota of 10000 and of the " +
+          "account-level quota of 20000",
+      );
+    });
+
+    it("fail a table that needs more than the table-level quota, naming both figures", async () => {
+      const verdicts = await check(await deploy({ ...attached, writeCapacity: "20000" }));
+      assert.deepEqual(
+        failed(verdicts).map((v) => v.check),
+        [QUOTAS],
+      );
+      // 20,000 is beyond the table-level 10,000 but not beyond the account-level 20,000.
+      assert.equal(
+        failed(verdicts)[0].reason,
+        "the table needs 20000 write units, and the account's table-level write quota is 10000 " +
+          "(DescribeLimits): ask AWS to raise the quota (Service Quotas, Amazon DynamoDB), or " +
+          "lower the stack's write capacity",
+      );
+    });
+
+    it("fail a stack whose tableWriteQuota is more than the account's", async () => {
+      const verdicts = await check(await deploy({ ...attached, tableWriteQuota: "150000" }));
+      assert.match(
+        failed(verdicts)[0].reason,
+        /^the stack's tableWriteQuota is 150000, and AWS's is 10000 \(DescribeLimits\)/,
+      );
+    });
   });
 
   it("catches a table without TTL", async () => {

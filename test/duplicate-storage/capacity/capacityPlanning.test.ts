@@ -12,7 +12,7 @@ import {
   TableModel,
   simulateRun,
 } from "snowplowdedup/capacity";
-import { FALLBACK, OLD_PRODUCTION, STORAGE } from "./fixtures";
+import { FALLBACK, OLD_PRODUCTION, QUOTAS, STORAGE } from "./fixtures";
 
 /** The table that a recommended option's config declares, as the model sees it. */
 function tableOf(config: Readonly<Record<string, unknown>>, peak: number): TableModel {
@@ -176,6 +176,7 @@ describe("capacity planning", () => {
       // 1,000,000 / 600 s = 1,666.7, rounded up.
       writeRate: 1667,
       fallback: FALLBACK,
+      ...QUOTAS,
       runsPerDay: 1,
       readCapacity: 5,
       table: { billingMode: "PROVISIONED", writeCapacity: 100 },
@@ -227,6 +228,7 @@ describe("capacity planning", () => {
             targetRunMinutes: minutes,
             writeRate: peak,
             fallback: FALLBACK,
+            ...QUOTAS,
             runsPerDay,
             readCapacity: 5,
             table: { billingMode: "PROVISIONED", writeCapacity },
@@ -249,6 +251,7 @@ describe("capacity planning", () => {
       targetRunMinutes: 10,
       writeRate: 166_667,
       fallback: FALLBACK,
+      ...QUOTAS,
       runsPerDay: 1,
       readCapacity: 5,
       table: { billingMode: "PAY_PER_REQUEST", warmThroughput: 40_000 },
@@ -280,11 +283,11 @@ describe("capacity planning", () => {
       assert.equal(
         plan.quotaAdvice,
         "A run of 100000000 events in 10 minutes needs 166667 writes a second, more than the " +
-          "40000 a table may have within AWS's default quota, so every setup throttles it. Give " +
-          "each run at least 42 minutes (targetRunMinutes 42), or split it into 5 runs of at most " +
-          "20000000 events; or ask AWS for a higher table-level write quota (Service Quotas, " +
-          "Amazon DynamoDB), which this program's capacity keys, bounded by the default quota, " +
-          "cannot use yet.",
+          "40000 a table may have within the account's table-level write quota (tableWriteQuota), " +
+          "so every setup throttles it. Give each run at least 42 minutes (targetRunMinutes 42), " +
+          "or split it into 5 runs of at most 20000000 events; or ask AWS to raise the quota " +
+          "(Service Quotas, Amazon DynamoDB, table-level write throughput) to at least 166667 and " +
+          "set it: pulumi config set tableWriteQuota <the raised quota>.",
       );
       assert.match(plan.warning!, /^Writes would be throttled in 10 of the 10 minutes/);
       assert.ok(plan.warning!.includes(plan.quotaAdvice!));

@@ -1,6 +1,9 @@
 /** Plan inputs that several capacity tests start from, with their figures worked out once. */
 import { PlanInput } from "snowplowdedup/capacity";
 
+/** AWS's default quotas, table-level and account-level, as the README gives them. */
+export const QUOTAS = { writeQuota: 40_000, accountWriteQuota: 80_000 };
+
 /** What a recommendation falls back on: the program's defaults, as the README gives them. */
 export const FALLBACK = { writeCapacity: 100, leadMinutes: 10, targetUtilization: 70 };
 
@@ -29,4 +32,5 @@ export const OLD_PRODUCTION: PlanInput = {
   },
   tableClass: "STANDARD",
   storage: STORAGE,
+  ...QUOTAS,
 };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { TableModel, neededWriteRate, simulateRun } from "snowplowdedup/capacity";
+import { TableModel, neededWriteRate, simulateDemand, simulateRun } from "snowplowdedup/capacity";
 
 const capacities = (table: TableModel, events: number, minutes: number) =>
   simulateRun(table, { events, minutes }).minutes.map((m) => m.capacity);
@@ -205,5 +205,47 @@ describe("throughput model", () => {
         ),
       );
     });
+  });
+});
+
+describe("the table-level write quota", () => {
+  // 250,000,000 events in 30 minutes: 138,888.9 writes a second.
+  const run = { events: 250_000_000, minutes: 30 };
+  const warm = { billingMode: "PAY_PER_REQUEST", warmThroughput: 138_889 } as const;
+
+  it("caps what an on-demand table serves: 40,000 by default, more where raised", () => {
+    assert.equal(simulateRun(warm, run).throttledMinutes, 30);
+    assert.equal(simulateRun(warm, run).firstCapacity, 40_000);
+    assert.equal(simulateRun(warm, run, 150_000).throttledMinutes, 0);
+    assert.equal(simulateRun(warm, run, 150_000).firstCapacity, 138_889);
+  });
+});
+
+describe("a demand that changes from minute to minute", () => {
+  it("is the same run as a steady one when it is steady", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.integer({ min: 1, max: 120 }),
+        fc.integer({ min: 1, max: 6000 }),
+        (events, minutes, writeCapacity) => {
+          const table = { billingMode: "PROVISIONED", writeCapacity } as const;
+          const steady = Array<number>(minutes).fill(events / (minutes * 60));
+          assert.deepEqual(simulateDemand(table, steady), simulateRun(table, { events, minutes }));
+        },
+      ),
+    );
+  });
+
+  it("spends the burst bucket on a short spike, and throttles a longer one", () => {
+    // 100 units, idle before: 300 s × 100 = 30,000 writes of burst. A minute at 500 a second
+    // asks 30,000 writes: 6,000 provisioned plus 24,000 of burst, served. A second such minute
+    // has 6,000 of burst left, so 6,000 + 6,000 of 30,000: throttled. An idle minute between
+    // them saves 6,000 more: 6,000 + 12,000 of 30,000, throttled still.
+    const table = { billingMode: "PROVISIONED", writeCapacity: 100 } as const;
+    assert.equal(simulateDemand(table, [500]).throttledMinutes, 0);
+    assert.equal(simulateDemand(table, [500, 500]).throttledMinutes, 1);
+    assert.equal(simulateDemand(table, [500, 0, 500]).throttledMinutes, 1);
+    assert.equal(simulateDemand(table, []).throttledMinutes, 0);
   });
 });

@@ -493,6 +493,80 @@ describe("DuplicateStorage", () => {
       assert.deepEqual(r.one(TABLE).ignoreChanges, ["writeCapacity"]);
       assert.equal(r.one(SCALING).inputs.targetTrackingScalingPolicyConfiguration.targetValue, 50);
     });
+
+    it("scales reads too, up to maxReadCapacity, with the same target, and ignores their changes", async () => {
+      const r = await run({
+        tableName: "dedup",
+        readCapacity: 5,
+        autoscaling: { maxWriteCapacity: 600, maxReadCapacity: 50, targetUtilization: 60 },
+      });
+      const byName = (n: string) =>
+        r
+          .ofType(TARGET)
+          .concat(r.ofType(SCALING))
+          .find((x) => x.name === n)!;
+      const read = byName("snowplow-dedup-read-scaling").inputs;
+      assert.equal(read.scalableDimension, "dynamodb:table:ReadCapacityUnits");
+      assert.equal(read.resourceId, "table/dedup");
+      assert.equal(read.minCapacity, 5);
+      assert.equal(read.maxCapacity, 50);
+      assert.deepEqual(
+        byName("snowplow-dedup-read-scaling-policy").inputs
+          .targetTrackingScalingPolicyConfiguration,
+        {
+          predefinedMetricSpecification: {
+            predefinedMetricType: "DynamoDBReadCapacityUtilization",
+          },
+          targetValue: 60,
+        },
+      );
+      // The write side keeps the names it always had, so that no existing stack replaces it.
+      assert.equal(
+        byName("snowplow-dedup-write-scaling").inputs.scalableDimension,
+        "dynamodb:table:WriteCapacityUnits",
+      );
+      assert.ok(byName("snowplow-dedup-write-scaling-policy"));
+      assert.deepEqual(r.one(TABLE).ignoreChanges, ["writeCapacity", "readCapacity"]);
+    });
+
+    it("leaves reads alone without maxReadCapacity", async () => {
+      const r = await run({ autoscaling: { maxWriteCapacity: 600 } });
+      assert.deepEqual(
+        r.ofType(TARGET).map((t) => t.name),
+        ["snowplow-dedup-write-scaling"],
+      );
+    });
+  });
+
+  describe("the account-level write quota", () => {
+    const over = (r: Run) => r.logs.filter((l) => l.message.includes("account-level write quota"));
+
+    it("warns when the table alone may provision more than it, naming the key", async () => {
+      // A ceiling of 100,000 write units against the default account-level quota of 80,000.
+      const r = await run({ tableWriteQuota: 150000, autoscaling: { maxWriteCapacity: 100000 } });
+      assert.equal(r.exitCode, 0, r.error);
+      const [warning] = over(r);
+      assert.match(
+        warning.message,
+        /^This table alone may provision 100000 write units, more than the account-level write quota of 80000 \(accountWriteQuota\)/,
+      );
+      assert.equal(warning.severity, "warning");
+    });
+
+    it("is quiet within it, raised, and for an on-demand table, which it does not bound", async () => {
+      const raised = await run({
+        tableWriteQuota: 150000,
+        accountWriteQuota: 200000,
+        autoscaling: { maxWriteCapacity: 100000 },
+      });
+      assert.deepEqual(over(raised), []);
+      const onDemand = await run({
+        tableWriteQuota: 150000,
+        billingMode: "PAY_PER_REQUEST",
+        warmThroughput: 100000,
+      });
+      assert.deepEqual(over(onDemand), []);
+    });
   });
 
   describe("capacity planning", () => {
