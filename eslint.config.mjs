@@ -45,7 +45,7 @@ export default tseslint.config(
   },
   {
     // Recorded inputs and the SDK's gRPC handlers are untyped.
-    files: ["test/**/*.ts", "tools/recordingEngine.ts"],
+    files: ["test/**/*.ts", "commands/plan/recordingEngine.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
   {

@@ -1,6 +1,6 @@
 /**
  * `npm run plan -- <stack>... [--json]`: what each stack declares, offline. Runs the program
- * through the SDK's own entry point against the recording engine (tools/recordingEngine.ts) with
+ * through the SDK's own entry point against the recording engine (commands/plan/recordingEngine.ts) with
  * `Pulumi.<stack>.yaml`, with no credentials and no network, and prints every resource (type, name,
  * parent, options, inputs), the IAM policy document and the stack outputs, then the program's
  * warnings, as `pulumi preview` shows them.
@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import stringify from "safe-stable-stringify";
 import { stringify as toYaml } from "yaml";
-import { Run, runProgram } from "../tools/recordingEngine";
+import { Run, runProgram } from "./plan/recordingEngine";
 import { ROOT, committedStacks, loadStackConfig } from "../stack/files";
 import { CommandSpec, EXIT, UsageError, run, unknownChoice } from "./cli";
 

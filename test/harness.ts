@@ -1,17 +1,22 @@
 /**
  * What tests share: the project's paths and stacks, stack config in the engine's form, and the
  * program run through the SDK's own entry point against the recording engine
- * (tools/recordingEngine.ts), as `npm run plan` does, remembered by its config and stack.
+ * (commands/plan/recordingEngine.ts), as `npm run plan` does, remembered by its config and stack.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { DEFAULT_REGION, PROJECT, Run, runProgram as runOnce } from "../tools/recordingEngine";
+import {
+  DEFAULT_REGION,
+  PROJECT,
+  Run,
+  runProgram as runOnce,
+} from "../commands/plan/recordingEngine";
 import { ROOT } from "../stack/files";
 
-export { ACCOUNT, DEFAULT_REGION, PROJECT } from "../tools/recordingEngine";
-export type { Declared, Run } from "../tools/recordingEngine";
+export { ACCOUNT, DEFAULT_REGION, PROJECT } from "../commands/plan/recordingEngine";
+export type { Declared, Run } from "../commands/plan/recordingEngine";
 export { ROOT, committedStacks, loadStackConfig } from "../stack/files";
 
 /**

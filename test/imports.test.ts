@@ -35,7 +35,6 @@ const LAYERS: Record<string, { readonly uses: readonly string[]; readonly pure: 
       "duplicate-storage/capacity",
       "duplicate-storage/contract",
       "stack",
-      "tools",
       "commands",
     ],
     pure: false,

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { planJson, planOf, planPath, planStack, planText } from "../commands/plan";
-import { Run, runProgram } from "../tools/recordingEngine";
+import { Run, runProgram } from "../commands/plan/recordingEngine";
 import {
   ACCOUNT,
   command,

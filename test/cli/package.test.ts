@@ -16,7 +16,7 @@ import assert from "node:assert/strict";
 import { spawnSync, SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { runProgram } from "../../tools/recordingEngine";
+import { runProgram } from "../../commands/plan/recordingEngine";
 import { ROOT, Workspace } from "./pulumiCli";
 
 const LIBRARY = path.join(ROOT, "duplicate-storage");

@@ -2,7 +2,7 @@
  * The component on its own, in this process, under Pulumi's unit-test mocks: the fast way to test
  * what `DuplicateStorage` declares for given arguments. The arguments are typed, as a program that
  * uses the library writes them; the fake cloud's ids, ARNs and provider functions are the recording
- * engine's (`tools/recordingEngine.ts`). What only the SDK's own entry point and the engine show
+ * engine's (`commands/plan/recordingEngine.ts`). What only the SDK's own entry point and the engine show
  * (the program's exit, stack outputs, registered outputs) is tested through `test/harness.ts`.
  *
  * This is the one file that sets Pulumi's mocks for the tests that run in this process.
@@ -17,7 +17,7 @@ import {
   Run,
   created,
   invoked,
-} from "../../../tools/recordingEngine";
+} from "../../../commands/plan/recordingEngine";
 
 /** Resolves an output, with whether it is secret. */
 export function promiseOf<T>(

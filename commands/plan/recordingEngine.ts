@@ -11,8 +11,9 @@
  * and the provider functions getRegion and getPartition answer for the stack's `aws:region`
  * (eu-west-1 where it is unset, standing in for the provider's environment).
  *
- * It is the stand-in for Pulumi's engine and the AWS provider; it proves what the program
- * declares, not what Pulumi or AWS do with it (the real-CLI tier in test/cli covers the engine).
+ * It is what `npm run plan` runs the program on, offline, and what the tests run it on: a
+ * stand-in for Pulumi's engine and the AWS provider, which shows what the program declares, not
+ * what Pulumi or AWS do with it (the real-CLI tier in test/cli covers the engine).
  */
 import { spawn } from "node:child_process";
 import * as path from "node:path";
@@ -24,7 +25,7 @@ import * as enginePb from "@pulumi/pulumi/proto/engine_pb";
 import * as resourceRpc from "@pulumi/pulumi/proto/resource_grpc_pb";
 import * as resourcePb from "@pulumi/pulumi/proto/resource_pb";
 import { partition as awsPartition } from "@aws-sdk/util-endpoints";
-import { PROJECT, ROOT } from "../stack/files";
+import { PROJECT, ROOT } from "../../stack/files";
 
 export { PROJECT };
 export const ACCOUNT = "123456789012";
