@@ -393,6 +393,23 @@ export interface DuplicateStorageConfig {
   readonly data: { readonly [key: string]: any };
 }
 
+/** What the component's steps share: its name, its checked settings and their plan. */
+interface Context {
+  readonly name: string;
+  readonly stack: string;
+  /** The settings with every value that is known now; stand-ins for those that are not. */
+  readonly settings: DedupSettings;
+  readonly plan: PlanInput | undefined;
+  /** Every setting, once the values that come from resources are known and have passed. */
+  readonly later: pulumi.Output<DedupSettings> | undefined;
+  /** A member that may come from a resource: from `later` if it does, else from `settings`. */
+  readonly fromArgs: <T>(
+    member: "kmsKeyArn" | "snsTopicArn" | "tags",
+    pick: (s: DedupSettings) => T,
+  ) => T | pulumi.Output<T>;
+  readonly tags: pulumi.Input<Record<string, string> | undefined>;
+}
+
 /** A policy attachment to a role, a user or a group. */
 export type PolicyAttachment =
   iam.RolePolicyAttachment | iam.UserPolicyAttachment | iam.GroupPolicyAttachment;
@@ -510,6 +527,73 @@ export class DuplicateStorage extends pulumi.ComponentResource {
         aliases: [{ type: LEGACY_DUPLICATE_STORAGE_TYPE }, ...(opts?.aliases ?? [])],
       },
     );
+    const ctx = this.checkArgs(name, args);
+    const table = this.declareTable(ctx);
+    // The region the table really is in, rather than what the provider config says, and the DNS
+    // suffix of its partition (amazonaws.com.cn in China), as the provider knows it.
+    const region = table.arn.apply((arn) => parseArn(arn).region);
+    const policy = this.declarePolicy(ctx, table, region);
+    const attachments = this.declareAttachments(ctx, args, policy.arn);
+    const { shredderUser, credentials } = this.declareShredderUser(ctx, policy.arn);
+    this.duplicateStorageConfig = this.storageConfig(ctx, table, region, credentials);
+    this.duplicateStorageConfigBase64 = this.duplicateStorageConfig.apply((c) =>
+      toBase64(c as SelfDescribingConfig),
+    );
+    this.shredderUserName = shredderUser?.name;
+    this.declareAutoscaling(ctx, table);
+    this.declareAlarms(ctx, table);
+    const planned = this.reportPlan(ctx, table);
+    this.requiredWriteCapacity = planned?.requiredWriteCapacity;
+    this.estimatedMonthlyCostUsd = planned?.estimatedMonthlyCostUsd;
+    this.capacityPlan = planned?.capacityPlan;
+
+    this.tableName = table.name;
+    this.tableArn = table.arn;
+    this.policyName = policy.name;
+    this.policyArn = policy.arn;
+
+    declared.set(this, {
+      table,
+      policy,
+      attachments: pulumi.all(attachments).apply((groups) => groups.flat()),
+      shredderUser,
+    });
+    this.registerOutputs(this.outputs());
+  }
+
+  /** The resources this component declared: the table, the policy and its attachments. */
+  resources(): DuplicateStorageResources {
+    return declared.get(this)!;
+  }
+
+  /**
+   * The outputs a user hands the shredder or plans with, by name; those that the arguments do not
+   * ask for are left out. The component registers them, and the stack program exports them.
+   */
+  outputs(): Record<string, pulumi.Output<unknown>> {
+    const all: Record<string, pulumi.Output<unknown> | undefined> = {
+      tableName: this.tableName,
+      tableArn: this.tableArn,
+      policyName: this.policyName,
+      policyArn: this.policyArn,
+      shredderUserName: this.shredderUserName,
+      duplicateStorageConfig: this.duplicateStorageConfig,
+      duplicateStorageConfigBase64: this.duplicateStorageConfigBase64,
+      requiredWriteCapacity: this.requiredWriteCapacity,
+      estimatedMonthlyCostUsd: this.estimatedMonthlyCostUsd,
+      capacityPlan: this.capacityPlan,
+    };
+    return Object.fromEntries(
+      Object.entries(all).filter((e): e is [string, pulumi.Output<unknown>] => e[1] !== undefined),
+    );
+  }
+
+  /**
+   * Checks `args` by the rules of `resolveSettings`, and throws one error that lists every
+   * problem before any child exists. Values that come from resources are checked again, by the
+   * same rules, once they are known (`later`).
+   */
+  private checkArgs(name: string, args: DuplicateStorageArgs): Context {
     const stack = pulumi.getStack();
     // A user's mistake, so the CLI prints the message alone, without a stack trace.
     const invalid = (problems: readonly string[]) =>
@@ -524,7 +608,6 @@ export class DuplicateStorage extends pulumi.ComponentResource {
     const resolved = resolveSettings(values, stack);
     if (resolved.settings === undefined) throw invalid(resolved.problems);
     const settings = resolved.settings;
-    // The values that come from resources, checked by the same rules once they are known.
     const later =
       pending.size === 0
         ? undefined
@@ -537,13 +620,22 @@ export class DuplicateStorage extends pulumi.ComponentResource {
       member: "kmsKeyArn" | "snsTopicArn" | "tags",
       pick: (s: DedupSettings) => T,
     ) => (later && pending.has(member) ? later.apply(pick) : pick(settings));
+    return {
+      name,
+      stack,
+      settings,
+      plan: resolved.plan,
+      later,
+      fromArgs,
+      // No tags at all rather than an empty map, which an imported untagged table would differ from.
+      tags: fromArgs("tags", (s) => (Object.keys(s.tags).length > 0 ? { ...s.tags } : undefined)),
+    };
+  }
 
-    // No tags at all rather than an empty map, which an imported untagged table would differ from.
-    const tags = fromArgs("tags", (s) =>
-      Object.keys(s.tags).length > 0 ? { ...s.tags } : undefined,
-    );
-    const kmsKeyArn = fromArgs("kmsKeyArn", (s) => s.kmsKeyArn);
-
+  /** The table, with its resource options. */
+  private declareTable(ctx: Context): dynamodb.Table {
+    const { name, settings, tags } = ctx;
+    const kmsKeyArn = ctx.fromArgs("kmsKeyArn", (s) => s.kmsKeyArn);
     const ignoreChanges = [
       // Otherwise every `pulumi up` would reset what the autoscaler set.
       ...(settings.autoscaling ? ["writeCapacity"] : []),
@@ -555,7 +647,7 @@ export class DuplicateStorage extends pulumi.ComponentResource {
       // hashicorp/terraform-provider-aws#49032). It is applied when the table is created.
       ...(settings.warmThroughput !== undefined ? ["warmThroughput"] : []),
     ];
-    const table = new dynamodb.Table(
+    return new dynamodb.Table(
       `${name}-table`,
       {
         name: settings.tableName,
@@ -603,24 +695,30 @@ export class DuplicateStorage extends pulumi.ComponentResource {
         import: settings.importExistingTable ? settings.tableName : undefined,
       },
     );
-    // The region the table really is in, rather than what the provider config says, and the DNS
-    // suffix of its partition (amazonaws.com.cn in China), as the provider knows it.
-    const region = table.arn.apply((arn) => parseArn(arn).region);
-    const { dnsSuffix } = getPartitionOutput({}, { parent: this });
+  }
 
+  /**
+   * The shredder's policy, on the table's own ARN and, with a customer managed key, on the
+   * key through DynamoDB in the table's region.
+   */
+  private declarePolicy(ctx: Context, table: dynamodb.Table, region: pulumi.Output<string>) {
+    const { name, settings, later, tags } = ctx;
+    const { dnsSuffix } = getPartitionOutput({}, { parent: this });
     const document = shredderPolicyDocument<pulumi.Output<string>>(
       table.arn,
       settings.allowTableManagement,
       settings.kmsKeyArn
         ? {
-            keyArn: pulumi.output(kmsKeyArn).apply((k) => k ?? ""),
+            keyArn: pulumi
+              .output(ctx.fromArgs("kmsKeyArn", (s) => s.kmsKeyArn))
+              .apply((k) => k ?? ""),
             viaService: pulumi
               .all([region, dnsSuffix])
               .apply(([r, suffix]) => dynamodbViaService(r, suffix)),
           }
         : undefined,
     ) satisfies iam.PolicyDocument;
-    const policy = new iam.Policy(
+    return new iam.Policy(
       `${name}-policy`,
       {
         name: settings.policyName,
@@ -633,8 +731,18 @@ export class DuplicateStorage extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+  }
 
-    const policyArn = policy.arn;
+  /**
+   * The policy's attachments to the roles, users and groups that `args` names; one to a
+   * name that comes from a resource once the name is known, under the name a plain one has.
+   */
+  private declareAttachments(
+    ctx: Context,
+    args: DuplicateStorageArgs,
+    policyArn: pulumi.Output<string>,
+  ): pulumi.Input<PolicyAttachment[]>[] {
+    const { name, settings, later } = ctx;
     const attach = (kind: "role" | "user" | "group", principal: string): PolicyAttachment => {
       const childName = `${name}-${kind}-${principal}`;
       const childOpts = { parent: this };
@@ -670,7 +778,12 @@ export class DuplicateStorage extends pulumi.ComponentResource {
         );
       }
     }
+    return attachments;
+  }
 
+  /** With `createShredderUser`, a user that holds the policy alone, and its access key. */
+  private declareShredderUser(ctx: Context, policyArn: pulumi.Output<string>) {
+    const { name, settings, tags } = ctx;
     let credentials: pulumi.Output<StorageCredentials> | undefined;
     let shredderUser: iam.User | undefined;
     if (settings.createShredderUser) {
@@ -686,86 +799,55 @@ export class DuplicateStorage extends pulumi.ComponentResource {
         { parent: this },
       );
       credentials = pulumi.secret({ accessKeyId: key.id, secretAccessKey: key.secret });
-      this.shredderUserName = shredderUser.name;
     }
+    return { shredderUser, credentials };
+  }
 
+  /**
+   * The duplicate-storage config that a user hands the shredder, a secret where it holds
+   * the shredder user's key.
+   */
+  private storageConfig(
+    ctx: Context,
+    table: dynamodb.Table,
+    region: pulumi.Output<string>,
+    credentials: pulumi.Output<StorageCredentials> | undefined,
+  ): pulumi.Output<DuplicateStorageConfig> {
+    const { settings } = ctx;
     const config = pulumi
       .all([region, table.name, credentials])
       .apply(([awsRegion, tableName, creds]): DuplicateStorageConfig =>
         duplicateStorageConfig({
           format: settings.shredderConfigFormat,
-          id: storageId(pulumi.getProject(), stack, settings.tableName),
+          id: storageId(pulumi.getProject(), ctx.stack, settings.tableName),
           awsRegion,
           dynamodbTable: tableName,
           credentials: creds,
         }),
       );
-    this.duplicateStorageConfig = credentials ? pulumi.secret(config) : config;
-    this.duplicateStorageConfigBase64 = this.duplicateStorageConfig.apply((c) =>
-      toBase64(c as SelfDescribingConfig),
-    );
+    return credentials ? pulumi.secret(config) : config;
+  }
 
-    if (settings.autoscaling && settings.writeCapacity !== undefined) {
-      this.declareAutoscaling(name, table, settings, resolved.plan, tags);
-    }
-    if (settings.alarms) {
-      const topic = fromArgs("snsTopicArn", (s) => s.alarms?.snsTopicArn ?? "");
-      this.declareAlarms(name, table, settings, resolved.plan, topic, tags);
-    }
-
-    const plan = resolved.plan && planCapacity(resolved.plan);
+  /**
+   * The capacity plan's outputs, with the planning keys, and the preview's warnings: a
+   * run that would throttle, a setup that costs too much, and a table beyond the account's quota.
+   */
+  private reportPlan(ctx: Context, table: dynamodb.Table) {
+    const { settings } = ctx;
+    const plan = ctx.plan && planCapacity(ctx.plan);
     if (plan?.warning) pulumi.log.warn(plan.warning, table);
     if (plan?.costWarning) pulumi.log.warn(plan.costWarning, table);
     const { account } = writeQuotaNeeds(settings);
     const overAccount =
       account !== undefined && accountQuotaWarning(account, settings.accountWriteQuota);
     if (overAccount) pulumi.log.warn(overAccount, table);
-    if (plan) {
-      const { warning: _warning, costWarning: _costWarning, ...rest } = plan;
-      this.requiredWriteCapacity = pulumi.output(plan.requiredWriteCapacity);
-      this.estimatedMonthlyCostUsd = pulumi.output(plan.estimatedMonthlyCostUsd);
-      this.capacityPlan = pulumi.output(rest);
-    }
-
-    this.tableName = table.name;
-    this.tableArn = table.arn;
-    this.policyName = policy.name;
-    this.policyArn = policy.arn;
-    declared.set(this, {
-      table,
-      policy,
-      attachments: pulumi.all(attachments).apply((groups) => groups.flat()),
-      shredderUser,
-    });
-
-    this.registerOutputs(this.outputs());
-  }
-
-  /** The resources this component declared: the table, the policy and its attachments. */
-  resources(): DuplicateStorageResources {
-    return declared.get(this)!;
-  }
-
-  /**
-   * The outputs a user hands the shredder or plans with, by name; those that the arguments do not
-   * ask for are left out. The component registers them, and the stack program exports them.
-   */
-  outputs(): Record<string, pulumi.Output<unknown>> {
-    const all: Record<string, pulumi.Output<unknown> | undefined> = {
-      tableName: this.tableName,
-      tableArn: this.tableArn,
-      policyName: this.policyName,
-      policyArn: this.policyArn,
-      shredderUserName: this.shredderUserName,
-      duplicateStorageConfig: this.duplicateStorageConfig,
-      duplicateStorageConfigBase64: this.duplicateStorageConfigBase64,
-      requiredWriteCapacity: this.requiredWriteCapacity,
-      estimatedMonthlyCostUsd: this.estimatedMonthlyCostUsd,
-      capacityPlan: this.capacityPlan,
+    if (plan === undefined) return undefined;
+    const { warning: _warning, costWarning: _costWarning, ...rest } = plan;
+    return {
+      requiredWriteCapacity: pulumi.output(plan.requiredWriteCapacity),
+      estimatedMonthlyCostUsd: pulumi.output(plan.estimatedMonthlyCostUsd),
+      capacityPlan: pulumi.output(rest),
     };
-    return Object.fromEntries(
-      Object.entries(all).filter((e): e is [string, pulumi.Output<unknown>] => e[1] !== undefined),
-    );
   }
 
   /**
@@ -773,13 +855,8 @@ export class DuplicateStorage extends pulumi.ComponentResource {
    * `runSchedule`, two scheduled actions a run: one raises the floor to the rate a run needs
    * `leadMinutes` before its start, one lowers it `leadMinutes` after its target end.
    */
-  private declareAutoscaling(
-    name: string,
-    table: dynamodb.Table,
-    settings: DedupSettings,
-    plan: PlanInput | undefined,
-    tags: pulumi.Input<Record<string, string> | undefined>,
-  ): void {
+  private declareAutoscaling(ctx: Context, table: dynamodb.Table): void {
+    const { name, settings, plan, tags } = ctx;
     const { autoscaling, writeCapacity, readCapacity } = settings;
     if (autoscaling === undefined || writeCapacity === undefined) return;
     // One scalable target and target-tracking policy per dimension, with one target value.
@@ -855,16 +932,11 @@ export class DuplicateStorage extends pulumi.ComponentResource {
   }
 
   /** Alarms on throttled writes and, for a provisioned table, on writes near the ceiling. */
-  private declareAlarms(
-    name: string,
-    table: dynamodb.Table,
-    settings: DedupSettings,
-    plan: PlanInput | undefined,
-    topic: pulumi.Input<string>,
-    tags: pulumi.Input<Record<string, string> | undefined>,
-  ): void {
+  private declareAlarms(ctx: Context, table: dynamodb.Table): void {
+    const { name, settings, plan, tags } = ctx;
     const alarms = settings.alarms;
     if (alarms === undefined) return;
+    const topic = ctx.fromArgs("snsTopicArn", (s) => s.alarms?.snsTopicArn ?? "");
     const common = {
       namespace: "AWS/DynamoDB",
       dimensions: { TableName: table.name },
