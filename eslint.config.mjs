@@ -50,7 +50,7 @@ export default tseslint.config(
   },
   {
     // Plain CommonJS on purpose: it loads ts-node itself, the way the Pulumi runtime does.
-    files: ["tools/**/*.js"],
+    files: ["tools/**/*.js", "commands/register.js"],
     languageOptions: { sourceType: "commonjs" },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },

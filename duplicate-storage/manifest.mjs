@@ -8,6 +8,8 @@ const here = new URL(".", import.meta.url);
 const manifest = JSON.parse(fs.readFileSync(new URL("package.json", here), "utf8"));
 delete manifest.scripts;
 delete manifest.devDependencies;
+// The source folder's exports name its TypeScript; the compiled package is resolved by folder.
+delete manifest.exports;
 Object.assign(manifest, {
   main: "index.js",
   types: "index.d.ts",

@@ -11,6 +11,14 @@ export function projectName(dir = ROOT): string {
   return parseYaml(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")).name;
 }
 
+/** The language host's options of a program, Pulumi.yaml's `runtime.options`; none without one. */
+export function runtimeOptions(dir = ROOT): { typescript?: boolean; tsconfig?: string } {
+  const file = path.join(dir, "Pulumi.yaml");
+  if (!fs.existsSync(file)) return {};
+  const runtime = parseYaml(fs.readFileSync(file, "utf8")).runtime;
+  return (typeof runtime === "object" && runtime?.options) || {};
+}
+
 /** This project's name, `snowplow-dedup`. */
 export const PROJECT = projectName();
 

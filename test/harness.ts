@@ -115,7 +115,12 @@ export function command(
   }
   const r = spawnSync(
     process.execPath,
-    ["-r", "ts-node/register/transpile-only", path.join(ROOT, "commands", `${name}.ts`), ...args],
+    [
+      "-r",
+      path.join(ROOT, "commands", "register.js"),
+      path.join(ROOT, "commands", `${name}.ts`),
+      ...args,
+    ],
     { cwd: options.cwd ?? ROOT, env, encoding: "utf8" },
   );
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

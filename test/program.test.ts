@@ -21,7 +21,8 @@ import {
 function scratchProject(edit: (dir: string) => void, program = false): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
   const files = ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml"];
-  if (program) files.push("index.ts", "stack", "package.json", "tsconfig.json");
+  if (program)
+    files.push("index.ts", "stack", "package.json", "tsconfig.json", "tsconfig.swc.json");
   for (const f of files) fs.cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
   if (program) fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
   edit(dir);
@@ -202,7 +203,7 @@ describe("a changed copy of the project, through the program's own entry point",
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it("runs although index.ts has a type error: the Pulumi runtime reads tsconfig.json's noCheck", async () => {
+  it("runs although index.ts has a type error: the Pulumi runtime reads the noCheck of Pulumi.yaml's tsconfig", async () => {
     const r = await run;
     assert.equal(r.exitCode, 0, r.error || r.stderr);
     assert.equal(r.ofType("aws:dynamodb/table:Table").length, 1);

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
+import { parse as parseYaml } from "yaml";
 import { DELIBERATE_TYPE_ERROR, ROOT } from "./harness";
 
 function parsed(config: string): ts.ParsedCommandLine {
@@ -33,8 +35,21 @@ function typeErrors(options: ts.CompilerOptions): string[] {
 }
 
 describe("type checking", () => {
+  it("names no transpiler in tsconfig.json, which Pulumi's run-plugin reads with type checks", () => {
+    // ts-node refuses swc together with the type checks that run-plugin asks for, so the
+    // component's get-schema would fail in this folder (#27); runs name tsconfig.swc.json.
+    const root = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"));
+    assert.equal(root["ts-node"], undefined);
+    const project = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+    assert.equal(project.runtime.options.tsconfig, "tsconfig.swc.json");
+    const swc = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.swc.json"), "utf8"));
+    assert.deepEqual(swc["ts-node"], { swc: true });
+  });
+
   it("is done strictly by npm test, over the same files", () => {
-    const deploy = parsed("tsconfig.json");
+    // The config that Pulumi.yaml names for the stack program's runs.
+    const deploy = parsed("tsconfig.swc.json");
+    assert.equal(deploy.options.noCheck, true);
     const check = parsed("tsconfig.check.json");
     // `tsc --build` skips a check when no input changed since the last one, and it does not look
     // into node_modules: the lock file is an input so that new dependencies are checked again.

@@ -25,7 +25,7 @@ import * as enginePb from "@pulumi/pulumi/proto/engine_pb";
 import * as resourceRpc from "@pulumi/pulumi/proto/resource_grpc_pb";
 import * as resourcePb from "@pulumi/pulumi/proto/resource_pb";
 import { partition as awsPartition } from "@aws-sdk/util-endpoints";
-import { PROJECT, ROOT } from "../../stack/files";
+import { PROJECT, ROOT, runtimeOptions } from "../../stack/files";
 
 export { PROJECT };
 export const ACCOUNT = "123456789012";
@@ -277,6 +277,7 @@ export async function runProgram(
   options: { dir?: string; secretKeys?: string[]; typescript?: boolean } = {},
 ): Promise<Run> {
   const dir = options.dir ?? ROOT;
+  const runtime = runtimeOptions(dir);
   const engine = new RecordingEngine(stack, config["aws:region"] ?? DEFAULT_REGION);
   const address = await engine.start();
   // The SDK reads keys in the `<namespace>:config:<key>` form that the language host passes.
@@ -294,8 +295,10 @@ export async function runProgram(
     ...process.env,
     PULUMI_CONFIG: JSON.stringify(engineConfig),
     PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(options.secretKeys ?? []),
-    // As the host passes Pulumi.yaml's `runtime.options.typescript`, which is on by default.
-    PULUMI_NODEJS_TYPESCRIPT: String(options.typescript ?? true),
+    // As the host passes Pulumi.yaml's `runtime.options`: `typescript`, on by default, and
+    // `tsconfig`, the TypeScript config that ts-node then reads.
+    PULUMI_NODEJS_TYPESCRIPT: String(options.typescript ?? runtime.typescript ?? true),
+    ...(runtime.tsconfig ? { PULUMI_NODEJS_TSCONFIG_PATH: runtime.tsconfig } : {}),
     // Node keeps the compiled code of the SDK and the provider that each run loads, keyed by
     // their source, so that a run does not compile them again (about half a second a run).
     NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? COMPILE_CACHE,

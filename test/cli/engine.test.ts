@@ -365,7 +365,7 @@ describe("the real engine, with the stand-in AWS provider", function () {
         process.execPath,
         [
           "-r",
-          path.join(ROOT, "node_modules", "ts-node", "register", "transpile-only"),
+          path.join(ROOT, "commands", "register.js"),
           path.join(ROOT, "commands", "previewCheck.ts"),
           stack,
           "--fail",

@@ -71,6 +71,18 @@ describe("the library as packages for programs in any language", function () {
       schema = JSON.parse(r.stdout);
     });
 
+    // The CLI installs a component package (from a local path, as from git) through the
+    // language host's InstallDependencies: `npm install` in its npm workspace, whose `prepare`
+    // compiles the library into bin/, which PulumiPlugin.yaml has the host run with no ts-node.
+    it("works from the repository's root, building the compiled entry on the way", () => {
+      fs.rmSync(path.join(LIBRARY, "bin"), { recursive: true, force: true });
+      const r = ws.pulumiIn(ROOT, "package", "get-schema", "./duplicate-storage");
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stderr + r.stdout, /Detected workspace root at /);
+      assert.ok(fs.existsSync(path.join(LIBRARY, "bin", "index.js")));
+      assert.deepEqual(JSON.parse(r.stdout), schema);
+    });
+
     it("names the package and its version from the library's package.json", () => {
       assert.equal(schema.name, "snowplowdedup");
       assert.equal(schema.version, "0.2.0");
@@ -81,6 +93,7 @@ describe("the library as packages for programs in any language", function () {
       assert.equal(resource.isComponent, true);
       // The README's configuration table, key by key.
       assert.deepEqual(Object.keys(resource.inputProperties).sort(), [
+        "accountWriteQuota",
         "alarms",
         "allowTableManagement",
         "attachToGroups",
@@ -107,6 +120,7 @@ describe("the library as packages for programs in any language", function () {
         "shredderConfigFormat",
         "tableClass",
         "tableName",
+        "tableWriteQuota",
         "tags",
         "targetRunMinutes",
         "warmThroughput",

@@ -36,6 +36,7 @@ const PROJECT_FILES = [
   "duplicate-storage",
   "package.json",
   "tsconfig.json",
+  "tsconfig.swc.json",
 ];
 
 export interface Result {
@@ -97,6 +98,10 @@ export class Workspace {
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       PULUMI_SKIP_CONFIRMATIONS: "true",
+      // The language host runs `npm install` when the CLI installs a component package: offline,
+      // from the packages that npm ci left in the user's cache, never from the registry.
+      npm_config_offline: "true",
+      npm_config_cache: process.env.npm_config_cache ?? path.join(os.homedir(), ".npm"),
       SNOWPLOW_DEDUP_STAND_IN_CLOUD: this.cloudFile,
       PATH: [
         path.join(cli, "bin"),

@@ -12,7 +12,7 @@ process.chdir(path.resolve(__dirname, "..", ".."));
 // As run.js: PULUMI_NODEJS_TRANSPILE_ONLY wins, else the tsconfig's compilerOptions.noCheck.
 const { loadTypeScriptCompilerOptions } = require("@pulumi/pulumi/tsutils");
 const transpileOnly = {
-  project: loadTypeScriptCompilerOptions("tsconfig.json").noCheck,
+  project: loadTypeScriptCompilerOptions("tsconfig.swc.json").noCheck,
   checked: false,
   "transpile-only": true,
 }[mode];
@@ -20,7 +20,8 @@ if (transpileOnly === undefined && mode !== "project") throw new Error(`unknown 
 require("ts-node").register({
   compiler: "typescript",
   transpileOnly,
-  project: "tsconfig.json",
+  // The config that Pulumi.yaml names for the program's runs.
+  project: "tsconfig.swc.json",
   skipProject: false,
   // Only "project" keeps this project's ts-node settings (swc). The type-checked row cannot use
   // swc, and the baseline is plain transpile-only, as PULUMI_NODEJS_TRANSPILE_ONLY=true gives it.

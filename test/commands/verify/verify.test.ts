@@ -353,14 +353,7 @@ describe("npm run verify, against moto and a stand-in for SimulatePrincipalPolic
         fs.writeFileSync(file, JSON.stringify(outputs));
         const child = spawn(
           process.execPath,
-          [
-            "-r",
-            "ts-node/register/transpile-only",
-            "commands/verify.ts",
-            ...args,
-            "--outputs",
-            file,
-          ],
+          ["-r", "./commands/register.js", "commands/verify.ts", ...args, "--outputs", file],
           {
             cwd: ROOT,
             env: {

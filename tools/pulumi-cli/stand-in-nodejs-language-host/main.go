@@ -18,11 +18,14 @@
 //     to the pack; and, for any other kind (a component provider), the SDK's real
 //     `@pulumi/pulumi/cmd/run-plugin` with the plugin's folder first, in the request's working
 //     directory, with the CLI's environment. The plugin's port, its first line on stdout, streams
-//     back to the engine.
+//     back to the engine;
+//   - InstallDependencies, which the CLI asks for when it installs a component package: the
+//     Node.js SDK's own npm package runs `npm install` in the npm workspace that holds the
+//     package's folder, or in the folder, as the real host's does.
 //
 // Like the real host, it exits when the engine that started it stops answering its health check,
 // so that no stand-in outlives a test. It leaves out the real host's monitor proxy and
-// synchronous-invoke pipes, dependency installation, plugin discovery (the engine then loads a
+// synchronous-invoke pipes, plugin discovery (the engine then loads a
 // provider when the program first needs it), the bun runtime and debugging.
 package main
 
@@ -41,6 +44,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
+	"github.com/pulumi/pulumi/sdk/v3/nodejs/npm"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/emptypb"
@@ -97,10 +101,36 @@ func (h *host) GetProgramDependencies(
 	return &pulumirpc.GetProgramDependenciesResponse{}, nil
 }
 
+// InstallDependencies installs a program's or a plugin's packages as the real host does, with the
+// Node.js SDK's own npm package: `npm install` (or the package manager that the folder's lock file
+// names) in the npm workspace that holds the folder, or in the folder itself. For a component
+// package the CLI asks for it whenever it installs the package, from a local path or from git; npm
+// then runs the package's `prepare` script. It leaves out the real host's Node.js version
+// install (`UseLanguageVersionTools`), its `packagemanager` and `production` options, and its
+// install cache, which only Pulumi's conformance tests turn on.
 func (h *host) InstallDependencies(
-	*pulumirpc.InstallDependenciesRequest, grpc.ServerStreamingServer[pulumirpc.InstallDependenciesResponse],
+	req *pulumirpc.InstallDependenciesRequest,
+	server grpc.ServerStreamingServer[pulumirpc.InstallDependenciesResponse],
 ) error {
-	return nil
+	closer, stdout, stderr, err := rpcutil.MakeInstallDependenciesStreams(server, req.GetIsTerminal())
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+
+	fmt.Fprint(stdout, "Installing dependencies...\n\n")
+	root := req.GetInfo().GetProgramDirectory()
+	if workspace, err := npm.FindWorkspaceRoot(root); err == nil {
+		fmt.Fprintf(stdout, "Detected workspace root at %s\n", workspace)
+		root = workspace
+	} else if !errors.Is(err, npm.ErrNotInWorkspace) {
+		return fmt.Errorf("failure while trying to find workspace root: %w", err)
+	}
+	if _, err := npm.Install(server.Context(), npm.AutoPackageManager, root, false, stdout, stderr); err != nil {
+		return err
+	}
+	fmt.Fprint(stdout, "Finished installing dependencies\n\n")
+	return closer.Close()
 }
 
 func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
