@@ -136,6 +136,16 @@ func (p *standIn) save(cloud map[string]cloudEntry) error {
 
 func key(typ, id string) string { return typ + "::" + id }
 
+// cloudKey is a resource's key in the cloud: its type and id, and for a scalable target its
+// dimension too, since AWS identifies a target by namespace, resource and dimension while the
+// provider's id is the resource alone (a table's read and write targets share it).
+func cloudKey(typ, id string, props object) string {
+	if typ == "aws:appautoscaling/target:Target" {
+		return key(typ, id) + "::" + str(props["scalableDimension"])
+	}
+	return key(typ, id)
+}
+
 func typeOf(urn string) string {
 	// urn:pulumi:<stack>::<project>::<qualified type>::<name>; the last type is the resource's own.
 	parts := splitURN(urn)
@@ -387,10 +397,10 @@ func (p *standIn) Create(_ context.Context, req *pulumirpc.CreateRequest) (*pulu
 		return &pulumirpc.CreateResponse{Properties: props}, err
 	}
 	err := p.withCloud(func(cloud map[string]cloudEntry) error {
-		if _, taken := cloud[key(typ, id)]; taken {
+		if _, taken := cloud[cloudKey(typ, id, state)]; taken {
 			return fmt.Errorf("stand-in AWS provider: %s %q already exists", typ, id)
 		}
-		cloud[key(typ, id)] = cloudEntry{Type: typ, ID: id, State: state}
+		cloud[cloudKey(typ, id, state)] = cloudEntry{Type: typ, ID: id, State: state}
 		return nil
 	})
 	if err != nil {
@@ -404,7 +414,7 @@ func (p *standIn) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirp
 	var entry cloudEntry
 	var found bool
 	err := p.withCloud(func(cloud map[string]cloudEntry) error {
-		entry, found = cloud[key(typeOf(req.GetUrn()), req.GetId())]
+		entry, found = cloud[cloudKey(typeOf(req.GetUrn()), req.GetId(), req.GetProperties().AsMap())]
 		return nil
 	})
 	if err != nil || !found {
@@ -438,7 +448,8 @@ func (p *standIn) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulu
 		return &pulumirpc.UpdateResponse{Properties: props}, err
 	}
 	err := p.withCloud(func(cloud map[string]cloudEntry) error {
-		cloud[key(typ, req.GetId())] = cloudEntry{Type: typ, ID: req.GetId(), State: state}
+		// A target's dimension is force-new, so an update keeps its key.
+		cloud[cloudKey(typ, req.GetId(), state)] = cloudEntry{Type: typ, ID: req.GetId(), State: state}
 		return nil
 	})
 	if err != nil {
@@ -450,7 +461,7 @@ func (p *standIn) Update(_ context.Context, req *pulumirpc.UpdateRequest) (*pulu
 
 func (p *standIn) Delete(_ context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
 	return &emptypb.Empty{}, p.withCloud(func(cloud map[string]cloudEntry) error {
-		delete(cloud, key(typeOf(req.GetUrn()), req.GetId()))
+		delete(cloud, cloudKey(typeOf(req.GetUrn()), req.GetId(), req.GetProperties().AsMap()))
 		return nil
 	})
 }
