@@ -132,6 +132,8 @@ export function noWritesHours(runsPerDay: number, startTimesUtc?: readonly strin
 
 /** A setup that serves the run, with its cost and the stack config that declares it. */
 export interface CapacityOption {
+  /** The option's own name: its setup and its table class, as `scheduled-standard-ia`. */
+  readonly id: string;
   /** The capacity setup; each comes in both table classes. */
   readonly name: CapacityOptionName;
   /** The table class, which prices capacity and storage. */
@@ -200,10 +202,11 @@ export interface CapacityPlanSummary {
   /** Setups that would serve the run from its first second, and on-demand alone, in each class. */
   readonly options: CapacityOption[];
   /**
-   * The cheapest option that does not throttle, by whole cost; none when the run needs more than
-   * a table may have within AWS's default quota (`quotaAdvice` then says what to do).
+   * The `id` of the cheapest option that does not throttle, by whole cost; none when the run needs
+   * more than a table may have within the table-level write quota (`quotaAdvice` then says what to
+   * do).
    */
-  readonly recommended?: CapacityOptionName;
+  readonly recommended?: string;
   /** The table class of the recommended option. */
   readonly recommendedTableClass?: TableClass;
   /** Why no option serves the run within the quota, and what would, when none does. */
@@ -277,7 +280,8 @@ interface Setup {
   readonly config: { readonly [key: string]: any };
   readonly capacityUsd: (tableClass: TableClass) => number;
   readonly oneTimeCharge?: string;
-  readonly throttledMinutes: number;
+  /** The setup as the model sees it, for the plan's run. */
+  readonly table: TableModel;
   readonly needs?: string;
 }
 
@@ -326,11 +330,7 @@ function capacitySetups(input: PlanInput): Setup[] {
       label: `provisioned at ${provisionedPeak} always`,
       config: { billingMode: "PROVISIONED", writeCapacity: provisionedPeak },
       capacityUsd: (c) => provisionedMonthlyUsd(provisionedPeak, read, c),
-      throttledMinutes: throttled(
-        { billingMode: "PROVISIONED", writeCapacity: provisionedPeak },
-        run,
-        input,
-      ),
+      table: { billingMode: "PROVISIONED", writeCapacity: provisionedPeak },
     },
   ];
   if (runs * raisedMinutesPerRun(run.minutes, lead) < 24 * 60 && floor < provisionedPeak) {
@@ -366,7 +366,7 @@ function capacitySetups(input: PlanInput): Setup[] {
           leadMinutes: lead,
           tableClass: c,
         }),
-      throttledMinutes: throttled(table, run, input),
+      table,
       ...(starts
         ? {}
         : { needs: `the start times of the ${runs} run(s) a day, runSchedule.startTimesUtc` }),
@@ -380,11 +380,7 @@ function capacitySetups(input: PlanInput): Setup[] {
       config: { billingMode: "PAY_PER_REQUEST", warmThroughput: peak },
       capacityUsd: onDemandUsd,
       oneTimeCharge: "a one-time charge for raising the warm throughput (DynamoDB pricing page)",
-      throttledMinutes: throttled(
-        { billingMode: "PAY_PER_REQUEST", warmThroughput: peak },
-        run,
-        input,
-      ),
+      table: { billingMode: "PAY_PER_REQUEST", warmThroughput: peak },
     });
   }
   setups.push({
@@ -393,7 +389,7 @@ function capacitySetups(input: PlanInput): Setup[] {
     label: "on-demand",
     config: { billingMode: "PAY_PER_REQUEST" },
     capacityUsd: onDemandUsd,
-    throttledMinutes: throttled({ billingMode: "PAY_PER_REQUEST" }, run, input),
+    table: { billingMode: "PAY_PER_REQUEST" },
   });
   return setups;
 }
@@ -404,17 +400,32 @@ export const CLASS_WORDS: Record<TableClass, string> = {
   STANDARD_INFREQUENT_ACCESS: "Standard-IA",
 };
 
+/** An id's words for a table class. */
+const CLASS_IDS: Record<TableClass, string> = {
+  STANDARD: "standard",
+  STANDARD_INFREQUENT_ACCESS: "standard-ia",
+};
+
+/** A capacity option, with its setup as the model sees it, to replay other runs through. */
+export interface CapacityCandidate {
+  readonly option: CapacityOption;
+  readonly table: TableModel;
+}
+
 /**
  * The setups that would serve `run` from its first second, and on-demand alone, each in both
- * table classes, with the whole monthly cost of each.
+ * table classes, with the whole monthly cost of each, and each setup's model.
  */
-export function capacityOptions(input: PlanInput): CapacityOption[] {
+export function capacityCandidates(input: PlanInput): CapacityCandidate[] {
   const { gib } = planTableSize(input);
-  return capacitySetups(input).flatMap(({ capacityUsd, ...setup }) =>
-    Object.values(TableClass).map((tableClass) => {
+  const run: Run = { events: input.expectedEventsPerRun, minutes: input.targetRunMinutes };
+  return capacitySetups(input).flatMap(({ capacityUsd, table, ...setup }) => {
+    const throttledMinutes = simulateRun(table, run, input.writeQuota).throttledMinutes;
+    return Object.values(TableClass).map((tableClass) => {
       const capacity = capacityUsd(tableClass);
       const { storageUsd, pointInTimeRecoveryUsd } = storageCosts(input, gib, tableClass);
-      return {
+      const option: CapacityOption = {
+        id: `${setup.name}-${CLASS_IDS[tableClass]}`,
         ...setup,
         tableClass,
         description: `${setup.description}, table class ${CLASS_WORDS[tableClass]}`,
@@ -423,9 +434,19 @@ export function capacityOptions(input: PlanInput): CapacityOption[] {
         storageUsd,
         pointInTimeRecoveryUsd,
         monthlyUsd: round2(capacity + storageUsd + pointInTimeRecoveryUsd),
+        throttledMinutes,
       };
-    }),
-  );
+      return { option, table };
+    });
+  });
+}
+
+/**
+ * The setups that would serve `run` from its first second, and on-demand alone, each in both
+ * table classes, with the whole monthly cost of each.
+ */
+export function capacityOptions(input: PlanInput): CapacityOption[] {
+  return capacityCandidates(input).map((c) => c.option);
 }
 
 /**
@@ -467,10 +488,6 @@ export function accountQuotaWarning(
     "raise that quota (Service Quotas, Amazon DynamoDB, account-level write throughput) and set " +
     "accountWriteQuota to it, or use billingMode PAY_PER_REQUEST, which it does not bound."
   );
-}
-
-function throttled(table: TableModel, run: Run, input: PlanInput): number {
-  return simulateRun(table, run, input.writeQuota).throttledMinutes;
 }
 
 /**
@@ -569,7 +586,7 @@ export function planCapacity(input: PlanInput): CapacityPlan {
     },
     run: report,
     options,
-    ...(best ? { recommended: best.name, recommendedTableClass: best.tableClass } : {}),
+    ...(best ? { recommended: best.id, recommendedTableClass: best.tableClass } : {}),
     ...(advice ? { quotaAdvice: advice } : {}),
     warning,
     costWarning,

@@ -119,8 +119,22 @@ describe("capacity planning", () => {
     });
 
     it("recommends the cheapest setup that does not throttle, in the warning's one line", () => {
-      assert.equal(plan.recommended, "scheduled");
+      assert.equal(plan.recommended, "scheduled-standard-ia");
       assert.equal(plan.recommendedTableClass, "STANDARD_INFREQUENT_ACCESS");
+      // Each option in each class has an id of its own, which `recommended` names.
+      assert.deepEqual(
+        plan.options.map((o) => o.id),
+        [
+          "provisioned-standard",
+          "provisioned-standard-ia",
+          "scheduled-standard",
+          "scheduled-standard-ia",
+          "onDemandWarm-standard",
+          "onDemandWarm-standard-ia",
+          "onDemand-standard",
+          "onDemand-standard-ia",
+        ],
+      );
       assert.match(
         plan.warning ?? "",
         /Cheapest setup that would not: provisioned at 500 write units, raised to 5556/,
@@ -158,7 +172,7 @@ describe("capacity planning", () => {
       table: { billingMode: "PAY_PER_REQUEST", warmThroughput: 5556 },
     });
     assert.equal(plan.options.find((o) => o.name === "scheduled")?.capacityUsd, 515.36);
-    assert.equal(plan.recommended, "scheduled");
+    assert.equal(plan.recommended, "scheduled-standard-ia");
     assert.equal(plan.warning, undefined);
   });
 
@@ -183,7 +197,7 @@ describe("capacity planning", () => {
       tableClass: "STANDARD",
       storage: STORAGE,
     });
-    assert.equal(plan.recommended, "onDemand");
+    assert.equal(plan.recommended, "onDemand-standard");
     assert.equal(plan.recommendedTableClass, "STANDARD");
     assert.deepEqual(byOption(plan, "monthlyUsd"), {
       "provisioned STANDARD": 794.03,
@@ -207,7 +221,7 @@ describe("capacity planning", () => {
       writeRate: 695,
       table: { billingMode: "PROVISIONED", writeCapacity: 100 },
     });
-    assert.equal(plan.recommended, "scheduled");
+    assert.equal(plan.recommended, "scheduled-standard-ia");
     assert.equal(plan.recommendedTableClass, "STANDARD_INFREQUENT_ACCESS");
     const scheduled = plan.options.filter((o) => o.name === "scheduled").map((o) => o.monthlyUsd);
     assert.deepEqual(scheduled, [609.9, 469.49]);

@@ -161,9 +161,7 @@ describe("the storage model", () => {
       table: { billingMode: "PAY_PER_REQUEST", warmThroughput: 5556 },
       tableClass: "STANDARD_INFREQUENT_ACCESS",
     });
-    const best = plan.options.find(
-      (o) => o.name === plan.recommended && o.tableClass === plan.recommendedTableClass,
-    );
+    const best = plan.options.find((o) => o.id === plan.recommended);
     assert.equal(best?.name, "scheduled");
     assert.ok(best?.needs);
     assert.equal(plan.costWarning, undefined);

@@ -642,7 +642,7 @@ describe("DuplicateStorage", () => {
       };
       // Worked out in throughputModel.test.ts and capacityPlanning.test.ts.
       assert.equal(plan.run.throttledMinutes, 14);
-      assert.equal(plan.recommended, "scheduled");
+      assert.equal(plan.recommended, "scheduled-standard-ia");
       // Each setup in both table classes.
       assert.deepEqual(
         plan.options.map((o) => o.name),
