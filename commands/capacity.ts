@@ -146,8 +146,35 @@ function peakOf(option: CapacityOption): number {
   );
 }
 
-/** A setup as `pulumi config set` and `pulumi config rm` lines, with the run's keys. */
-export function configLines(option: CapacityOption, plan: PlanInput): string[] {
+/** Stack config keys and their values, in order; `null` for a key to remove. */
+export type ConfigEntries = readonly (readonly [string, unknown])[];
+
+/** A setup's stack config, with the run's keys and the quotas it needs. */
+export function adviceConfig(option: CapacityOption, plan: PlanInput): ConfigEntries {
+  // A setup above AWS's default quotas serves the run only where the stack says they were raised.
+  const peak = peakOf(option);
+  const provisioned = option.config.billingMode === "PROVISIONED";
+  const onDemand = option.config.billingMode === "PAY_PER_REQUEST";
+  const gone = [...CAPACITY_KEYS, ...(onDemand ? ["readCapacity"] : [])].filter(
+    (k) => !(k in option.config),
+  );
+  return [
+    ...gone.map((k) => [k, null] as const),
+    ...(peak > DEFAULT_TABLE_WRITE_QUOTA ? [["tableWriteQuota", plan.writeQuota] as const] : []),
+    ...(provisioned && peak > DEFAULT_ACCOUNT_WRITE_QUOTA
+      ? [["accountWriteQuota", plan.accountWriteQuota] as const]
+      : []),
+    ["expectedEventsPerRun", plan.expectedEventsPerRun],
+    ["targetRunMinutes", plan.targetRunMinutes],
+    ...(plan.runSchedule === undefined && plan.runsPerDay !== 1
+      ? [["runsPerDay", plan.runsPerDay] as const]
+      : []),
+    ...Object.entries(option.config),
+  ];
+}
+
+/** Config entries as `pulumi config set` and `pulumi config rm` lines; a dotted key is a path. */
+export function linesOf(entries: ConfigEntries): string[] {
   const quote = (v: string) => (/^[\w.:-]+$/.test(v) ? v : `'${v}'`);
   const set = (path: string, value: unknown): string[] => {
     if (Array.isArray(value)) return value.flatMap((v, i) => set(`${path}[${i}]`, v));
@@ -158,26 +185,14 @@ export function configLines(option: CapacityOption, plan: PlanInput): string[] {
       ? [`pulumi config set --path '${path}' ${quote(String(value))}`]
       : [`pulumi config set ${path} ${quote(String(value))}`];
   };
-  const onDemand = option.config.billingMode === "PAY_PER_REQUEST";
-  const gone = [...CAPACITY_KEYS, ...(onDemand ? ["readCapacity"] : [])].filter(
-    (k) => !(k in option.config),
+  return entries.flatMap(([key, value]) =>
+    value === null ? [`pulumi config rm ${key}`] : set(key, value),
   );
-  // A setup above AWS's default quotas serves the run only where the stack says they were raised.
-  const peak = peakOf(option);
-  const provisioned = option.config.billingMode === "PROVISIONED";
-  return [
-    ...gone.map((k) => `pulumi config rm ${k}`),
-    ...(peak > DEFAULT_TABLE_WRITE_QUOTA ? set("tableWriteQuota", plan.writeQuota) : []),
-    ...(provisioned && peak > DEFAULT_ACCOUNT_WRITE_QUOTA
-      ? set("accountWriteQuota", plan.accountWriteQuota)
-      : []),
-    ...set("expectedEventsPerRun", plan.expectedEventsPerRun),
-    ...set("targetRunMinutes", plan.targetRunMinutes),
-    ...(plan.runSchedule === undefined && plan.runsPerDay !== 1
-      ? set("runsPerDay", plan.runsPerDay)
-      : []),
-    ...Object.entries(option.config).flatMap(([k, v]) => set(k, v)),
-  ];
+}
+
+/** A setup as `pulumi config set` and `pulumi config rm` lines, with the run's keys. */
+export function configLines(option: CapacityOption, plan: PlanInput): string[] {
+  return linesOf(adviceConfig(option, plan));
 }
 
 /** A chart of the rate a run needs (x where unserved) against the rate the table serves (#). */

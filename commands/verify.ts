@@ -8,14 +8,13 @@
  * (no credentials, no `pulumi`, an outputs file without the table). Prints no secret: the outputs
  * it reads are the table's name and ARN and the user's name.
  */
-import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { IAMClient } from "@aws-sdk/client-iam";
-import { parse as parseArn, validate as isArn } from "@aws-sdk/util-arn-parser";
+import { parse as parseArn } from "@aws-sdk/util-arn-parser";
 import { ConfigError, parseStackConfig } from "../stack/config";
 import { PROJECT, committedStacks, loadStackConfig } from "../stack/files";
 import { CommandSpec, EXIT, UsageError, run, unknownChoice } from "./cli";
+import { readOutputs, requireCredentials } from "./deployed";
 import { formatVerdicts, verify } from "./verify/checks";
 
 export const SPEC: CommandSpec = {
@@ -50,65 +49,6 @@ export const SPEC: CommandSpec = {
   ],
 };
 
-/** The stack's outputs, from `--outputs` or from `pulumi stack output`. */
-function readOutputs(stack: string, file: string | undefined): Record<string, unknown> {
-  let text: string;
-  if (file !== undefined) {
-    try {
-      text = fs.readFileSync(file, "utf8");
-    } catch (e) {
-      throw new UsageError(`cannot read --outputs ${file}: ${(e as Error).message}`);
-    }
-  } else {
-    const r = spawnSync("pulumi", ["stack", "output", "--json", "--stack", stack], {
-      encoding: "utf8",
-    });
-    if ((r.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") {
-      throw new UsageError(
-        "the Pulumi CLI is not on your PATH: install it (README, First run), or pass --outputs " +
-          "with a file that `pulumi stack output --json` wrote",
-      );
-    }
-    if (r.status !== 0) {
-      const why = (r.stderr || r.stdout).trim().split("\n").pop();
-      throw new UsageError(`pulumi stack output --stack ${stack} failed: ${why}`);
-    }
-    text = r.stdout;
-  }
-  let outputs: unknown;
-  try {
-    outputs = JSON.parse(text);
-  } catch {
-    throw new UsageError(`the stack's outputs${file ? ` in ${file}` : ""} are not JSON`);
-  }
-  const o = (outputs ?? {}) as Record<string, unknown>;
-  for (const key of ["tableName", "tableArn"]) {
-    if (typeof o[key] !== "string" || o[key] === "") {
-      throw new UsageError(
-        `the stack's outputs${file ? ` in ${file}` : ""} have no ${key}: has ${stack} been ` +
-          "deployed with pulumi up, and is this the file of `pulumi stack output --json`?",
-      );
-    }
-  }
-  if (!isArn(o.tableArn as string)) {
-    throw new UsageError(`the stack's output tableArn is not an ARN, got '${o.tableArn}'`);
-  }
-  return o;
-}
-
-/** Fails with a clear message, before any check, when no credentials can be had. */
-async function requireCredentials(client: DynamoDBClient): Promise<void> {
-  try {
-    await client.config.credentials();
-  } catch (e) {
-    throw new UsageError(
-      "no AWS credentials were found, and verify runs with your own: set them as for the AWS CLI " +
-        "(for example `aws configure sso` and `export AWS_PROFILE=...`; `aws sts " +
-        `get-caller-identity\` checks them). ${(e as Error).message}`,
-    );
-  }
-}
-
 async function main(values: Record<string, unknown>, stack: string): Promise<number> {
   const stacks = committedStacks();
   if (!stacks.includes(stack)) throw unknownChoice("stack", stack, stacks);
@@ -123,7 +63,7 @@ async function main(values: Record<string, unknown>, stack: string): Promise<num
   const tableArn = outputs.tableArn as string;
   const region = parseArn(tableArn).region;
   const dynamodb = new DynamoDBClient({ region });
-  await requireCredentials(dynamodb);
+  await requireCredentials(dynamodb, "verify");
   const verdicts = await verify(
     {
       settings,

@@ -235,7 +235,7 @@ describe("npm run capacity", () => {
     ]) {
       assert.ok(section.includes(figure), figure);
     }
-    assert.equal(plan.recommended, "scheduled");
+    assert.equal(plan.recommended, "scheduled-standard-ia");
     assert.equal(plan.recommendedTableClass, "STANDARD_INFREQUENT_ACCESS");
   });
 });
