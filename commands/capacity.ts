@@ -155,9 +155,12 @@ export function adviceConfig(option: CapacityOption, plan: PlanInput): ConfigEnt
   const peak = peakOf(option);
   const provisioned = option.config.billingMode === "PROVISIONED";
   const onDemand = option.config.billingMode === "PAY_PER_REQUEST";
-  const gone = [...CAPACITY_KEYS, ...(onDemand ? ["readCapacity"] : [])].filter(
-    (k) => !(k in option.config),
-  );
+  const gone = [
+    ...CAPACITY_KEYS.filter((k) => !(k in option.config)),
+    ...(onDemand ? ["readCapacity"] : []),
+    // A schedule counts its runs, and a runsPerDay of another count would be refused.
+    ...("runSchedule" in option.config ? ["runsPerDay"] : []),
+  ];
   return [
     ...gone.map((k) => [k, null] as const),
     ...(peak > DEFAULT_TABLE_WRITE_QUOTA ? [["tableWriteQuota", plan.writeQuota] as const] : []),
@@ -166,7 +169,8 @@ export function adviceConfig(option: CapacityOption, plan: PlanInput): ConfigEnt
       : []),
     ["expectedEventsPerRun", plan.expectedEventsPerRun],
     ["targetRunMinutes", plan.targetRunMinutes],
-    ...(plan.runSchedule === undefined && plan.runsPerDay !== 1
+    // A schedule's start times count the runs; a setup without one needs runsPerDay for its costs.
+    ...(!("runSchedule" in option.config) && plan.runsPerDay !== 1
       ? [["runsPerDay", plan.runsPerDay] as const]
       : []),
     ...Object.entries(option.config),

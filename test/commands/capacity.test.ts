@@ -51,8 +51,10 @@ describe("npm run capacity", () => {
     assert.ok(lines.every((l) => !/\|.*x/.test(l)));
     // Four runs a day, with storage and no recovery: scheduled costs USD 1,017.20 a month on
     // Standard and 977.05 on Standard-IA, as worked out in capacityPlanning.test.ts.
+    // A stack's own runsPerDay goes: the schedule counts the runs.
     assert.deepEqual(pasted(lines), [
       "pulumi config rm warmThroughput",
+      "pulumi config rm runsPerDay",
       "pulumi config set expectedEventsPerRun 10000000",
       "pulumi config set targetRunMinutes 30",
       "pulumi config set billingMode PROVISIONED",
@@ -91,6 +93,19 @@ describe("npm run capacity", () => {
     assert.ok(pasted(lines).includes("pulumi config set targetRunMinutes 42"));
     assert.ok(pasted(lines).includes("pulumi config set warmThroughput 39683"));
     assert.ok(!text.includes("166667 ("), "no setup at the run's own rate");
+  });
+
+  it("keeps the runs a day of a schedule on a setup without one, for its costs", () => {
+    // On demand, for 4 runs at the schedule's times: the costs count 4 runs a day, as the stack
+    // must say once the schedule's start times are gone.
+    const { lines } = report(
+      "--events 1000000 --minutes 10 --max-write-capacity 2000 --schedule 00:00,06:00,12:00,18:00".split(
+        " ",
+      ),
+    );
+    const paste = pasted(lines);
+    assert.ok(paste.includes("pulumi config set billingMode PAY_PER_REQUEST"), paste.join("\n"));
+    assert.ok(paste.includes("pulumi config set runsPerDay 4"), paste.join("\n"));
   });
 
   describe("with a raised table-level write quota", () => {
