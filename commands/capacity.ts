@@ -262,7 +262,7 @@ function table(plan: CapacityPlan): string[] {
 }
 
 /** Prose wrapped at 100 columns, as the guides show it; indented lines stay as they are. */
-function wrap(line: string, width = 100): string[] {
+export function wrap(line: string, width = 100): string[] {
   if (line.startsWith(" ") || line.length <= width) return [line];
   const out: string[] = [];
   let current = "";

@@ -357,24 +357,31 @@ function runScheduleProblems(
   return problems;
 }
 
+/**
+ * The table of the settings as the capacity model sees it; `rate` is the write rate a run needs,
+ * which a run schedule raises the floor to.
+ */
+export function tableModelOf(settings: DedupSettings, rate: number | undefined): TableModel {
+  return settings.writeCapacity === undefined
+    ? { billingMode: "PAY_PER_REQUEST", warmThroughput: settings.warmThroughput }
+    : {
+        billingMode: "PROVISIONED",
+        writeCapacity: settings.writeCapacity,
+        autoscaling: settings.autoscaling && {
+          maxWriteCapacity: settings.autoscaling.maxWriteCapacity,
+          targetUtilization: settings.autoscaling.targetUtilization,
+        },
+        // runSchedule raises the floor to the run's rate before each run.
+        scheduledWriteCapacity: settings.runSchedule ? rate : undefined,
+      };
+}
+
 /** What the capacity planner needs to know of the settings, or undefined without planning keys. */
 function planInputOf(settings: DedupSettings, rate: number | undefined): PlanInput | undefined {
   const { expectedEventsPerRun, targetRunMinutes } = settings;
   if (expectedEventsPerRun === undefined || targetRunMinutes === undefined) return undefined;
   if (rate === undefined) return undefined;
-  const table: TableModel =
-    settings.writeCapacity === undefined
-      ? { billingMode: "PAY_PER_REQUEST", warmThroughput: settings.warmThroughput }
-      : {
-          billingMode: "PROVISIONED",
-          writeCapacity: settings.writeCapacity,
-          autoscaling: settings.autoscaling && {
-            maxWriteCapacity: settings.autoscaling.maxWriteCapacity,
-            targetUtilization: settings.autoscaling.targetUtilization,
-          },
-          // runSchedule raises the floor to the run's rate before each run.
-          scheduledWriteCapacity: settings.runSchedule ? rate : undefined,
-        };
+  const table = tableModelOf(settings, rate);
   return {
     expectedEventsPerRun,
     targetRunMinutes,

@@ -259,6 +259,8 @@ export interface PlanInput {
     /** Days the shredder keeps an item (its `ttl`). */
     readonly retentionDays: number;
     readonly pointInTimeRecovery: boolean;
+    /** The table's size as DynamoDB reports it, where known: it replaces the modelled size. */
+    readonly measuredBytes?: number;
   };
   /**
    * What a recommended setup takes where the configured table has nothing to offer: the floor of
@@ -287,11 +289,13 @@ interface Setup {
 
 /** The table's size for the plan's events. */
 export function planTableSize(input: PlanInput): TableSize {
-  return tableSize({
+  const modelled = tableSize({
     eventsPerDay: input.expectedEventsPerRun * input.runsPerDay,
     retentionDays: input.storage.retentionDays,
     itemBytes: input.storage.itemBytes,
   });
+  const measured = input.storage.measuredBytes;
+  return measured ? { ...modelled, gib: measured / 2 ** 30 } : modelled;
 }
 
 /** Storage and point-in-time recovery of a table of `gib` in a class. */

@@ -3,3 +3,4 @@ export * from "./throughputModel";
 export * from "./prices";
 export * from "./storageModel";
 export * from "./capacityPlanning";
+export * from "./history";

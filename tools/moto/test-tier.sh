@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The tests of `npm run verify` (test/verify/): installs (or reuses) moto with setup.sh, then runs
+# The tests of `npm run verify` and `npm run tune` against moto (test/commands/verify/, tune/): installs (or reuses) moto with setup.sh, then runs
 # them. Without python3, or when the install fails (no PyPI), it says that it skipped the tier and
 # succeeds, unless the tier is required: in CI (CI=true) or with SNOWPLOW_DEDUP_REQUIRE_CLI=1 it
 # fails.
@@ -17,4 +17,4 @@ if ! command -v "${PYTHON:-python3}" >/dev/null 2>&1 || ! bash tools/moto/setup.
   echo "needs python3 and PyPI. CI runs them."
   exit 0
 fi
-exec mocha --timeout 120000 'test/commands/verify/**/*.test.ts'
+exec mocha --timeout 120000 'test/commands/verify/**/*.test.ts' 'test/commands/tune/**/*.test.ts'
