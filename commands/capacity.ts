@@ -189,9 +189,9 @@ export function linesOf(entries: ConfigEntries): string[] {
       ? [`pulumi config set --path '${path}' ${quote(String(value))}`]
       : [`pulumi config set ${path} ${quote(String(value))}`];
   };
-  return entries.flatMap(([key, value]) =>
-    value === null ? [`pulumi config rm ${key}`] : set(key, value),
-  );
+  const rm = (key: string) =>
+    key.includes(".") ? `pulumi config rm --path '${key}'` : `pulumi config rm ${key}`;
+  return entries.flatMap(([key, value]) => (value === null ? [rm(key)] : set(key, value)));
 }
 
 /** A setup as `pulumi config set` and `pulumi config rm` lines, with the run's keys. */

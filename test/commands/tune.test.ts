@@ -135,8 +135,12 @@ describe("npm run tune's silent failures", () => {
     assert.equal(report.current?.observedThrottledMinutes, 0);
     assert.equal(report.actionable, true);
     assert.ok(report.findings.some((f) => f.startsWith("The current setup costs about USD")));
-    // Prod's alarm threshold goes with its ceiling: an on-demand table refuses it.
+    // Prod's alarm threshold goes with its ceiling: an on-demand table refuses it. A member of a
+    // map goes with --path, or the CLI would remove a key of that dotted name, which no stack has.
     assert.equal(report.recommended?.config["alarms.consumedWritePercent"], null);
+    assert.ok(
+      linesOf(report.advice!).includes("pulumi config rm --path 'alarms.consumedWritePercent'"),
+    );
     assert.ok(
       report.findings.every((f) => !/would (still warn|be refused)/.test(f)),
       report.findings.join("\n"),
