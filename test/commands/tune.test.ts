@@ -7,14 +7,17 @@ import fc from "fast-check";
 import type { GetMetricDataCommandOutput } from "@aws-sdk/client-cloudwatch";
 import { tableModelOf } from "snowplowdedup/args";
 import { MinuteSample, findRuns, raisedFor, replay } from "snowplowdedup/capacity";
-import { linesOf } from "../../commands/capacity";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { linesOf, wrap } from "../../commands/capacity";
+import { reportLines } from "../../commands/tune/report";
 import { TuneInput, analyze, applyAdvice } from "../../commands/tune/analysis";
 import { readHistory } from "../../commands/tune/cloudwatch";
 import { windowOf } from "../../commands/tune";
 import { UsageError } from "../../commands/cli";
 import { readStackConfig } from "../../stack/config";
 import { PROJECT, loadStackConfig } from "../../stack/files";
-import { command } from "../harness";
+import { ROOT, command } from "../harness";
 import { DAYS, EXPECTED, samplesOf, seededHistory } from "./tune/history";
 
 // 2026-11-20, in days since the epoch.
@@ -95,6 +98,31 @@ describe("npm run tune's analysis of the seeded history", () => {
     const table = tableModelOf(pasted.settings, pasted.plan?.writeRate);
     const runs = findRuns(samplesOf(seededHistory(D)));
     assert.equal(replay(runs, () => table, 40_000).throttledMinutes, 0);
+  });
+});
+
+describe("npm run tune's example in docs/production.md", () => {
+  it("is what the command prints for the seeded history, abridged where it says so", () => {
+    const doc = fs.readFileSync(path.join(ROOT, "docs", "production.md"), "utf8");
+    const block = /```console\n\$ npm run -s tune -- dev\n([\s\S]*?)\n```/
+      .exec(doc)![1]
+      .split("\n");
+    const printed = reportLines(
+      "snowplow-deduplication-dev",
+      analyze(input(samplesOf(seededHistory(D)))),
+    )
+      .flatMap((l) => wrap(l))
+      // A chart's blank columns at the end of a line, which the guide's formatter drops.
+      .map((l) => l.trimEnd());
+    const shown = block.filter((l) => l !== "  ...");
+    assert.ok(shown.length > 40);
+    // Each shown line, in the printed order (lines may repeat, as a chart's rows do).
+    let next = 0;
+    for (const line of shown) {
+      const at = printed.indexOf(line, next);
+      assert.ok(at >= 0, `${line}\nis not printed after line ${next}`);
+      next = at + 1;
+    }
   });
 });
 
