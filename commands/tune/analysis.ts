@@ -7,6 +7,8 @@
 import { DEFAULT_LEAD_MINUTES, DedupSettings, tableModelOf } from "snowplowdedup/args";
 import {
   COST_WARNING_MARGIN,
+  CLASS_IDS,
+  CLASS_WORDS,
   COST_WARNING_MIN_USD,
   CapacityCandidate,
   MinuteSample,
@@ -24,6 +26,8 @@ import {
   planCapacity,
   raisedFor,
   replay,
+  replayedProvisionedUsd,
+  round2,
 } from "snowplowdedup/capacity";
 import { ConfigError, readStackConfig } from "../../stack/config";
 import { ConfigEntries, adviceConfig } from "../capacity";
@@ -140,6 +144,45 @@ function sizedConfig(input: TuneInput, sizing: ReturnType<typeof measuredSizing>
   return config;
 }
 
+/** The name of the setup that autoscaling alone raises, which the capacity plan leaves out. */
+export const AUTOSCALING = "autoscaling";
+
+/**
+ * Autoscaling alone, from the default floor to the plan's rate, in both classes: the setup whose
+ * lag at the start of a batch run the replay shows. Its capacity cost comes from its replay; its
+ * storage and recovery are the provisioned option's of the same class.
+ */
+function autoscalingCandidates(plan: PlanInput): CapacityCandidate[] {
+  const floor = plan.fallback.writeCapacity;
+  const ceiling = plan.writeRate;
+  return capacityCandidates(plan)
+    .filter((c) => c.option.name === "provisioned")
+    .map(({ option }) => ({
+      option: {
+        ...option,
+        id: `${AUTOSCALING}-${CLASS_IDS[option.tableClass]}`,
+        description:
+          `provisioned at ${floor} write units, autoscaling to ${ceiling} at ` +
+          `${plan.fallback.targetUtilization}%, table class ${CLASS_WORDS[option.tableClass]}`,
+        label: `autoscaling: ${floor} to ${ceiling}`,
+        config: {
+          billingMode: "PROVISIONED",
+          writeCapacity: floor,
+          autoscaling: { maxWriteCapacity: ceiling },
+          tableClass: option.tableClass,
+        },
+      },
+      table: {
+        billingMode: "PROVISIONED",
+        writeCapacity: floor,
+        autoscaling: {
+          maxWriteCapacity: ceiling,
+          targetUtilization: plan.fallback.targetUtilization,
+        },
+      },
+    }));
+}
+
 /** The replay of one candidate: a scheduled table is raised only for runs within its times. */
 function replayCandidate(
   candidate: CapacityCandidate,
@@ -227,10 +270,30 @@ export function analyze(input: TuneInput): TuneReport {
     },
     storage: { ...sized.storage, measuredBytes: input.table.sizeBytes || undefined },
   };
-  const candidates = capacityCandidates(plan).map((c) => ({
+  const candidates = [...capacityCandidates(plan), ...autoscalingCandidates(plan)].map((c) => ({
     candidate: c,
     replayed: replayCandidate(c, runs, plan),
   }));
+  // Autoscaling's cost depends on what it does in the runs: priced from its own replay.
+  for (const c of candidates) {
+    const option = c.candidate.option;
+    if (!option.id.startsWith(`${AUTOSCALING}-`)) continue;
+    const capacityUsd = replayedProvisionedUsd(
+      c.replayed,
+      plan.fallback.writeCapacity,
+      plan.readCapacity,
+      days,
+      option.tableClass,
+    );
+    c.candidate = {
+      ...c.candidate,
+      option: {
+        ...option,
+        capacityUsd,
+        monthlyUsd: round2(capacityUsd + option.storageUsd + option.pointInTimeRecoveryUsd),
+      },
+    };
+  }
   const replayed = candidates.map(({ candidate, replayed: r }) => ({
     id: candidate.option.id,
     description: candidate.option.description,

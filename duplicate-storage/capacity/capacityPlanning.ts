@@ -405,7 +405,7 @@ export const CLASS_WORDS: Record<TableClass, string> = {
 };
 
 /** An id's words for a table class. */
-const CLASS_IDS: Record<TableClass, string> = {
+export const CLASS_IDS: Record<TableClass, string> = {
   STANDARD: "standard",
   STANDARD_INFREQUENT_ACCESS: "standard-ia",
 };

@@ -15,7 +15,8 @@
  * - CloudWatch keeps 1-minute data for 15 days (`MAX_DAYS_AT_ONE_MINUTE`), 5-minute data for 63
  *   and hourly data for 455 (GetMetricData, API reference).
  */
-import { RunReport, TableModel, simulateDemand } from "./throughputModel";
+import { DAYS_PER_MONTH, HOURS_PER_MONTH, PRICES, TableClass, round2 } from "./prices";
+import { RunReport, SCALE_IN_MINUTES, TableModel, simulateDemand } from "./throughputModel";
 
 /** Days of 1-minute datapoints that CloudWatch keeps. */
 export const MAX_DAYS_AT_ONE_MINUTE = 15;
@@ -300,4 +301,32 @@ export function raisedFor(
     const after = (start - (at - leadMinutes) + 1440) % 1440;
     return after <= leadMinutes + targetRunMinutes + leadMinutes - run.neededMinutes;
   });
+}
+
+/**
+ * The monthly capacity cost of a provisioned table that autoscaling raises above `floor` during
+ * the runs, from their replay: the floor and the reads around the clock, and each replayed
+ * minute's units above the floor, with the `SCALE_IN_MINUTES` that target tracking waits after
+ * a run before it scales in, at the run's highest units; spread over the window's `days`.
+ */
+export function replayedProvisionedUsd(
+  replayed: Replay,
+  floor: number,
+  readCapacity: number,
+  days: number,
+  tableClass: TableClass,
+): number {
+  const above = replayed.runs.reduce(
+    (n, r) =>
+      n +
+      r.minutes.reduce((m, minute) => m + (minute.capacity - floor), 0) +
+      SCALE_IN_MINUTES * (r.peakCapacity - floor),
+    0,
+  );
+  const prices = PRICES[tableClass];
+  const writeUnitHours = floor * HOURS_PER_MONTH + (above / 60 / days) * DAYS_PER_MONTH;
+  return round2(
+    writeUnitHours * prices.writeCapacityUnitHour +
+      readCapacity * HOURS_PER_MONTH * prices.readCapacityUnitHour,
+  );
 }

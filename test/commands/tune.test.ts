@@ -85,6 +85,15 @@ describe("npm run tune's analysis of the seeded history", () => {
     );
   });
 
+  it("replays autoscaling alone as throttled at the start of every run, as AWS's evaluator would not", () => {
+    // From 100 units with 30,000 writes of burst, minute 0 of a plain run (30,000 writes) is
+    // served, but minute 1 asks 60,000 of the 6,000 + 6,000 left: target tracking has not yet
+    // stepped. The throttled run asks 90,000 in minute 0. So every one of the 27 runs throttles.
+    const autoscaling = report.candidates.find((c) => c.id === "autoscaling-standard");
+    assert.ok(autoscaling, report.candidates.map((c) => c.id).join(", "));
+    assert.ok(autoscaling.throttledMinutes >= 27, String(autoscaling.throttledMinutes));
+  });
+
   it("gives advice that, pasted, plans with no warning and replays every run unthrottled", () => {
     assert.ok(
       report.findings.every((f) => !f.includes("would still warn")),
