@@ -124,33 +124,38 @@ export function unknownChoice(what: string, given: string, known: readonly strin
 }
 
 /**
- * Runs a command's `main` with the process's arguments and sets the exit code: `--help` prints the
- * help; a UsageError prints its message; any other error is a bug and prints its stack.
+ * Runs a command's `main` with `argv` and gives its exit code: `--help` prints the help; a
+ * UsageError prints its message; any other error is a bug and prints its stack.
  */
+export async function execute(
+  spec: CommandSpec,
+  main: (parsed: Parsed) => Promise<number> | number,
+  argv: readonly string[],
+): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(helpText(spec));
+    return EXIT.ok;
+  }
+  try {
+    return await main(parse(spec, argv));
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`error: ${e.message}`);
+      return EXIT.usage;
+    }
+    console.error("error: an unexpected failure, a bug in this command; please report it:");
+    console.error(e);
+    return EXIT.bug;
+  }
+}
+
+/** Runs a command as its process: `execute` with the process's arguments, as its exit code. */
 export function run(
   spec: CommandSpec,
   main: (parsed: Parsed) => Promise<number> | number,
   argv: readonly string[] = process.argv.slice(2),
 ): void {
-  const done = (code: number) => {
+  void execute(spec, main, argv).then((code) => {
     process.exitCode = code;
-  };
-  if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(helpText(spec));
-    return done(EXIT.ok);
-  }
-  const fail = (e: unknown): void => {
-    if (e instanceof UsageError) {
-      console.error(`error: ${e.message}`);
-      return done(EXIT.usage);
-    }
-    console.error("error: an unexpected failure, a bug in this command; please report it:");
-    console.error(e);
-    return done(EXIT.bug);
-  };
-  try {
-    Promise.resolve(main(parse(spec, argv))).then(done, fail);
-  } catch (e) {
-    fail(e);
-  }
+  });
 }

@@ -139,7 +139,11 @@ export function planText(plan: Plan): string {
   return `${lines.join("\n")}\n`;
 }
 
-async function main(values: Record<string, unknown>, positionals: string[]): Promise<number> {
+/** The command, for `run`, and for tests in process through `execute`. */
+export async function main(
+  values: Record<string, unknown>,
+  positionals: string[],
+): Promise<number> {
   const dir = path.resolve((values.dir as string | undefined) ?? ROOT);
   const stacks = committedStacks(dir);
   if (values.update === true) {

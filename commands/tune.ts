@@ -98,7 +98,8 @@ export function windowOf(
   return { fromMinute, toMinute };
 }
 
-async function main(values: Record<string, unknown>, stack: string): Promise<number> {
+/** The command, for `run`, and for tests in process through `execute`. */
+export async function main(values: Record<string, unknown>, stack: string): Promise<number> {
   const stacks = committedStacks();
   if (!stacks.includes(stack)) throw unknownChoice("stack", stack, stacks);
   const window = windowOf(values, Date.now());

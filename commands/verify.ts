@@ -49,7 +49,8 @@ export const SPEC: CommandSpec = {
   ],
 };
 
-async function main(values: Record<string, unknown>, stack: string): Promise<number> {
+/** The command, for `run`, and for tests in process through `execute`. */
+export async function main(values: Record<string, unknown>, stack: string): Promise<number> {
   const stacks = committedStacks();
   if (!stacks.includes(stack)) throw unknownChoice("stack", stack, stacks);
   let settings;

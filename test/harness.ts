@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
+import { CommandSpec, Parsed, execute } from "../commands/cli";
 import {
   DEFAULT_REGION,
   PROJECT,
@@ -124,4 +125,31 @@ export function command(
     { cwd: options.cwd ?? ROOT, env, encoding: "utf8" },
   );
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs a command's `main` in this process, as `run` would with `argv`, and gives what it printed
+ * and its exit code: for a command's own failures, which need no process of their own. Once per
+ * command, `command` above runs it as `npm run` does.
+ */
+export async function inProcess(
+  spec: CommandSpec,
+  main: (parsed: Parsed) => Promise<number> | number,
+  argv: readonly string[],
+): Promise<CommandResult> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const { log, error } = console;
+  const write = process.stdout.write;
+  console.log = (...a: unknown[]) => void stdout.push(`${a.join(" ")}\n`);
+  console.error = (...a: unknown[]) => void stderr.push(`${a.join(" ")}\n`);
+  process.stdout.write = ((chunk: string) => stdout.push(chunk) > 0) as typeof write;
+  try {
+    const status = await execute(spec, main, argv);
+    return { status, stdout: stdout.join(""), stderr: stderr.join("") };
+  } finally {
+    console.log = log;
+    console.error = error;
+    process.stdout.write = write;
+  }
 }

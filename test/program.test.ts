@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { planJson, planOf, planPath, planStack, planText } from "../commands/plan";
+import {
+  SPEC as PLAN_SPEC,
+  main as planMain,
+  planJson,
+  planOf,
+  planPath,
+  planStack,
+  planText,
+} from "../commands/plan";
 import { Run, runProgram } from "../commands/plan/recordingEngine";
 import {
   ACCOUNT,
@@ -10,6 +18,7 @@ import {
   committedStacks,
   DELIBERATE_TYPE_ERROR,
   editStackFile,
+  inProcess,
   loadStackConfig,
   ROOT,
 } from "./harness";
@@ -151,7 +160,7 @@ describe("the offline plan", () => {
     }
   });
 
-  it("plans every stack it is given, and prints the program's warnings as pulumi preview would", () => {
+  it("plans every stack it is given, and prints the program's warnings as pulumi preview would", async () => {
     // dev sized for 10 million events in 30 minutes on its 10 write units; prod as committed.
     const dir = scratchProject((d) =>
       editStackFile(path.join(d, "Pulumi.dev.yaml"), {
@@ -160,7 +169,12 @@ describe("the offline plan", () => {
       }),
     );
     try {
-      const result = command("plan", ["dev", "prod", "--dir", dir]);
+      // In this process: the command's process is run by the test above.
+      const result = await inProcess(
+        PLAN_SPEC,
+        ({ values, positionals }) => planMain(values, positionals),
+        ["dev", "prod", "--dir", dir],
+      );
       assert.equal(result.status, 0, result.stderr);
       assert.match(result.stdout, /^\+ pulumi:pulumi:Stack {2}snowplow-dedup-dev$/m);
       assert.match(result.stdout, /^\+ pulumi:pulumi:Stack {2}snowplow-dedup-prod$/m);

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { CommandSpec, UsageError, helpText, parse, unknownChoice } from "../../commands/cli";
-import { command } from "../harness";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ROOT, inProcess } from "../harness";
+
+/** Every user command, by its file in commands/. */
+const COMMANDS = ["plan", "capacity", "verify", "tune", "previewCheck"];
 
 const SPEC: CommandSpec = {
   usage: "npm run demo --",
@@ -14,9 +19,21 @@ const SPEC: CommandSpec = {
 };
 
 describe("the commands' conventions", () => {
-  it("answers --help on every command with usage, flags, examples and exit codes, exiting 0", () => {
-    for (const name of ["plan", "capacity", "verify", "previewCheck"]) {
-      const r = command(name, ["--help"]);
+  it("cover every command in commands/", () => {
+    // The commands' shared parts are no command of their own.
+    const files = fs
+      .readdirSync(path.join(ROOT, "commands"))
+      .filter((f) => f.endsWith(".ts") && !["cli.ts", "deployed.ts"].includes(f))
+      .map((f) => f.replace(/\.ts$/, ""));
+    assert.deepEqual(files.sort(), [...COMMANDS].sort());
+  });
+
+  it("answers --help on every command with usage, flags, examples and exit codes, exiting 0", async () => {
+    // In this process, from each command's own spec, as its process would; each command's own
+    // tests run it once as its process too.
+    for (const name of COMMANDS) {
+      const { SPEC: spec } = (await import(`../../commands/${name}`)) as { SPEC: CommandSpec };
+      const r = await inProcess(spec, () => assert.fail("--help runs nothing"), ["--help"]);
       assert.equal(r.status, 0, `${name}: ${r.stderr}`);
       const npmName = name === "previewCheck" ? "preview:check" : name;
       assert.ok(r.stdout.startsWith(`usage: npm run ${npmName} --`), r.stdout);
@@ -35,7 +52,7 @@ describe("the commands' conventions", () => {
   it("answers a bad flag on every command with 'did you mean'", async () => {
     // In this process, from each command's own spec; that a UsageError exits 2 with its message
     // alone is shown by each command's own tests, from the command line.
-    for (const name of ["plan", "capacity", "verify", "previewCheck"]) {
+    for (const name of COMMANDS) {
       const { SPEC: spec } = (await import(`../../commands/${name}`)) as { SPEC: CommandSpec };
       assert.throws(
         () => parse(spec, ["--hepl"]),

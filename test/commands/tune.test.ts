@@ -221,7 +221,7 @@ describe("npm run tune's properties", () => {
         assert.ok(after.sizing!.writesPerSecond >= before.sizing!.writesPerSecond);
         assert.ok(after.recommended!.monthlyUsd >= before.recommended!.monthlyUsd);
       }),
-      { numRuns: 40 },
+      { numRuns: 25 },
     );
   });
 
@@ -255,7 +255,7 @@ describe("npm run tune's properties", () => {
         );
         assert.equal(replayed.throttledMinutes, 0, JSON.stringify(report.recommended));
       }),
-      { numRuns: 40 },
+      { numRuns: 25 },
     );
   });
 });

@@ -10,7 +10,8 @@ import * as path from "node:path";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DEFAULTS, DedupSettings } from "snowplowdedup/args";
 import { Target, encryptionVerdict, quotaVerdicts } from "../../commands/verify/checks";
-import { command } from "../harness";
+import { SPEC, main } from "../../commands/verify";
+import { command, inProcess } from "../harness";
 
 const OUTPUTS = {
   tableName: "snowplow-deduplication-dev",
@@ -50,17 +51,20 @@ describe("npm run verify, when it cannot check", () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
   });
 
-  it("exits 2 when the outputs have no table", () => {
-    const r = command("verify", ["dev", "--outputs", write("empty.json", {})]);
+  const verify = (...argv: string[]) =>
+    inProcess(SPEC, ({ values, positionals }) => main(values, positionals[0]), argv);
+
+  it("exits 2 when the outputs have no table", async () => {
+    const r = await verify("dev", "--outputs", write("empty.json", {}));
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /have no tableName: has dev been deployed with pulumi up/);
   });
 
-  it("exits 2 when the outputs file is missing or not JSON", () => {
-    const missing = command("verify", ["dev", "--outputs", path.join(dir, "nothing.json")]);
+  it("exits 2 when the outputs file is missing or not JSON", async () => {
+    const missing = await verify("dev", "--outputs", path.join(dir, "nothing.json"));
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /^error: cannot read --outputs .*nothing\.json/);
-    const garbled = command("verify", ["dev", "--outputs", write("bad.json", "{")]);
+    const garbled = await verify("dev", "--outputs", write("bad.json", "{"));
     assert.equal(garbled.status, 2);
     assert.match(garbled.stderr, /are not JSON/);
   });
@@ -71,8 +75,8 @@ describe("npm run verify, when it cannot check", () => {
     assert.match(r.stderr, /^error: the Pulumi CLI is not on your PATH: install it/);
   });
 
-  it("exits 2 for a stack it does not know, and suggests the nearest", () => {
-    const r = command("verify", ["prd"]);
+  it("exits 2 for a stack it does not know, and suggests the nearest", async () => {
+    const r = await verify("prd");
     assert.equal(r.status, 2);
     assert.equal(r.stderr, "error: unknown stack 'prd'. Did you mean 'prod'? Known: dev, prod.\n");
   });
