@@ -5,7 +5,19 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ROOT } from "../harness";
 
-const TOOLS = ["bash", "dirname", "node", "sed", "find", "sort", "xargs", "sha256sum", "cut"];
+const TOOLS = [
+  "bash",
+  "dirname",
+  "node",
+  "sed",
+  "find",
+  "sort",
+  "xargs",
+  "sha256sum",
+  "cut",
+  "mkdir",
+  "flock",
+];
 
 /** Runs the real-CLI tier's script on a PATH where `go` is missing, or fails. */
 function tierWithoutGo(env: Record<string, string>, brokenGo = false) {

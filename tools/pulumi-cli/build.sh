@@ -34,6 +34,12 @@ key="$( (go version; echo "$aws_version"; cd "$here" &&
   sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16)"
 out="${PULUMI_CLI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/snowplow-dedup/pulumi-cli}/v$cli_version-$key"
 
+# One build at a time: a second call (.ci/run starts one early, and the tier asks again) waits
+# for the first, then finds its result.
+mkdir -p "$(dirname "$out")"
+exec 9>"$out.lock"
+flock 9
+
 if [ ! -x "$out/bin/pulumi" ]; then
   echo "build.sh: building the Pulumi CLI v$cli_version into $out (a few minutes the first time)" >&2
   tmp="$out.tmp.$$"
@@ -58,6 +64,6 @@ fi
 # Marks this build as in use, and removes builds unused for a week: another checkout on the same
 # machine may be running tests with its own build right now.
 touch "$out"
-find "$(dirname "$out")" -mindepth 1 -maxdepth 1 -type d ! -name "$(basename "$out")" -mtime +7 \
+find "$(dirname "$out")" -mindepth 1 -maxdepth 1 ! -name "$(basename "$out")*" -mtime +7 \
   -exec rm -rf {} +
 echo "$out"
