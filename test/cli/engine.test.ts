@@ -134,6 +134,7 @@ describe("the real engine, with the stand-in AWS provider", function () {
     let planned: { op: string; urn: string }[];
     before(() => {
       ws = new Workspace();
+      // 0.2.0's program files, which had no tsconfig.swc.json, and its dev stack file.
       ws.useRelease(RELEASE_020, [
         "Pulumi.yaml",
         "index.ts",

@@ -159,6 +159,19 @@ export class Workspace {
     return JSON.parse(this.ok("preview", "--stack", stack, "--json", "--show-sames")).steps;
   }
 
+  /**
+   * The preview's steps, each with its planned state, and the program's warnings: without the
+   * CLI's own note that the stand-ins come from $PATH, which a user never sees.
+   */
+  previewWarnings(stack: string): { steps: PreviewStep[]; warnings: string[] } {
+    const preview = JSON.parse(this.ok("preview", "--stack", stack, "--json"));
+    const warnings = (preview.diagnostics ?? [])
+      .filter((d: { severity: string }) => d.severity === "warning")
+      .map((d: { message: string }) => d.message)
+      .filter((m: string) => !/^warning: using pulumi-\S+ from \$PATH/.test(m));
+    return { steps: preview.steps, warnings };
+  }
+
   /** The resources in the stack's state, as `pulumi stack export` writes them. */
   state(stack: string): StateResource[] {
     return JSON.parse(this.ok("stack", "export", "--stack", stack)).deployment.resources ?? [];

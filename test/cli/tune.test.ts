@@ -32,17 +32,10 @@ describe("npm run tune's advice, pasted into a stack", function () {
       try {
         ws.ok("stack", "init", stack);
         for (const line of lines) ws.readmeLine(`${line} --stack ${stack}`);
-        const preview = JSON.parse(ws.ok("preview", "--stack", stack, "--json"));
-        const warnings = (preview.diagnostics ?? [])
-          .filter((d: { severity: string }) => d.severity === "warning")
-          .map((d: { message: string }) => d.message)
-          // The CLI's own note that the stand-ins come from $PATH, which a user never sees.
-          .filter((m: string) => !/^warning: using pulumi-\S+ from \$PATH/.test(m));
+        const { steps, warnings } = ws.previewWarnings(stack);
         assert.deepEqual(warnings, []);
-        const table = preview.steps.find(
-          (s: { newState?: { type: string } }) => s.newState?.type === "aws:dynamodb/table:Table",
-        );
-        assert.equal(table?.newState.inputs.billingMode, "PAY_PER_REQUEST");
+        const table = steps.find((s) => s.newState?.type === "aws:dynamodb/table:Table");
+        assert.equal(table?.newState?.inputs.billingMode, "PAY_PER_REQUEST");
       } finally {
         ws.dispose();
       }
