@@ -70,6 +70,17 @@ describe("npm run tune's analysis of the seeded history", () => {
     assert.equal(report.recommended?.config.expectedEventsPerRun, 2_376_000);
   });
 
+  it("prices storage from the table's size where DynamoDB reports one, which moto does not", () => {
+    // 100 GiB on Standard: (100 - 25) × 0.25 = 18.75 of storage, with the 90.34 of on-demand
+    // writes that history.ts works out: 109.09.
+    const sized = analyze({
+      ...input(samplesOf(seededHistory(D))),
+      table: { sizeBytes: 100 * 2 ** 30 },
+    });
+    assert.equal(sized.recommended?.id, "onDemand-standard");
+    assert.equal(sized.recommended?.monthlyUsd, 109.09);
+  });
+
   it("says the history has something to act on: throttled minutes that CloudWatch saw", () => {
     assert.equal(report.actionable, true);
     assert.equal(report.current?.observedThrottledMinutes, 2);
