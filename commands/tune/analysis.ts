@@ -183,24 +183,27 @@ function autoscalingCandidates(plan: PlanInput): CapacityCandidate[] {
     }));
 }
 
-/** The replay of one candidate: a scheduled table is raised only for runs within its times. */
-function replayCandidate(
-  candidate: CapacityCandidate,
+/**
+ * The replay of a table over the runs: a table that a schedule raises is raised only for runs
+ * within its times, and serves the others from its floor and autoscaling.
+ */
+function replayTable(
+  table: TableModel,
   runs: readonly ObservedRun[],
-  plan: PlanInput,
+  schedule: { readonly startTimesUtc: readonly string[]; readonly leadMinutes: number } | undefined,
+  targetRunMinutes: number,
+  writeQuota: number,
 ): Replay {
-  const table = candidate.table;
-  const schedule = plan.runSchedule;
-  const scheduled = candidate.option.name === "scheduled" && schedule !== undefined;
   return replay(
     runs,
     (run): TableModel =>
-      scheduled &&
+      schedule &&
       table.billingMode === "PROVISIONED" &&
-      !raisedFor(run, schedule.startTimesUtc, schedule.leadMinutes, plan.targetRunMinutes)
+      table.scheduledWriteCapacity !== undefined &&
+      !raisedFor(run, schedule.startTimesUtc, schedule.leadMinutes, targetRunMinutes)
         ? { ...table, scheduledWriteCapacity: undefined }
         : table,
-    plan.writeQuota,
+    writeQuota,
   );
 }
 
@@ -272,7 +275,7 @@ export function analyze(input: TuneInput): TuneReport {
   };
   const candidates = [...capacityCandidates(plan), ...autoscalingCandidates(plan)].map((c) => ({
     candidate: c,
-    replayed: replayCandidate(c, runs, plan),
+    replayed: replayTable(c.table, runs, plan.runSchedule, plan.targetRunMinutes, plan.writeQuota),
   }));
   // Autoscaling's cost depends on what it does in the runs: priced from its own replay.
   for (const c of candidates) {
@@ -319,19 +322,11 @@ export function analyze(input: TuneInput): TuneReport {
       : undefined;
   const currentTable = tableModelOf(settings, currentRate);
   const currentSchedule = settings.runSchedule;
-  const currentReplay = replay(
+  const currentReplay = replayTable(
+    currentTable,
     runs,
-    (run) =>
-      currentTable.billingMode === "PROVISIONED" &&
-      currentSchedule &&
-      !raisedFor(
-        run,
-        currentSchedule.startTimesUtc,
-        currentSchedule.leadMinutes,
-        settings.targetRunMinutes ?? 0,
-      )
-        ? { ...currentTable, scheduledWriteCapacity: undefined }
-        : currentTable,
+    currentSchedule,
+    settings.targetRunMinutes ?? 0,
     plan.writeQuota,
   );
   const currentCost = planCapacity({
