@@ -152,10 +152,13 @@ export const AUTOSCALING = "autoscaling";
  * lag at the start of a batch run the replay shows. Its capacity cost comes from its replay; its
  * storage and recovery are the provisioned option's of the same class.
  */
-function autoscalingCandidates(plan: PlanInput): CapacityCandidate[] {
+function autoscalingCandidates(
+  plan: PlanInput,
+  planned: readonly CapacityCandidate[],
+): CapacityCandidate[] {
   const floor = plan.fallback.writeCapacity;
   const ceiling = plan.writeRate;
-  return capacityCandidates(plan)
+  return planned
     .filter((c) => c.option.name === "provisioned")
     .map(({ option }) => ({
       option: {
@@ -273,7 +276,8 @@ export function analyze(input: TuneInput): TuneReport {
     },
     storage: { ...sized.storage, measuredBytes: input.table.sizeBytes || undefined },
   };
-  const candidates = [...capacityCandidates(plan), ...autoscalingCandidates(plan)].map((c) => ({
+  const planned = capacityCandidates(plan);
+  const candidates = [...planned, ...autoscalingCandidates(plan, planned)].map((c) => ({
     candidate: c,
     replayed: replayTable(c.table, runs, plan.runSchedule, plan.targetRunMinutes, plan.writeQuota),
   }));
