@@ -16,7 +16,9 @@ import assert from "node:assert/strict";
 import { spawnSync, SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { runProgram } from "../../commands/plan/recordingEngine";
+import { GitServer, serveThisRepository } from "./gitServer";
 import { ROOT, Workspace } from "./pulumiCli";
 
 const LIBRARY = path.join(ROOT, "duplicate-storage");
@@ -245,6 +247,78 @@ describe("the library as packages for programs in any language", function () {
       } finally {
         fs.writeFileSync(file, good);
       }
+    });
+  });
+
+  describe("a Pulumi YAML program, with the package added from a git URL at a tag", () => {
+    // A release is a tag of the repository, v<version of duplicate-storage/package.json>; the URL
+    // names the package's folder after the repository, as docs/own-program.md shows.
+    const TAG = "v0.2.0";
+    let git: GitServer;
+    let dir: string;
+    let added: { code: number; stdout: string; stderr: string };
+    before(async () => {
+      git = await serveThisRepository(fs.mkdtempSync(path.join(ws.dir, "git-")), TAG);
+      ws.setEnv("SSL_CERT_FILE", git.certificateFile);
+      for (const name of ["HTTPS_PROXY", "https_proxy"]) ws.setEnv(name, git.proxyUrl);
+      // Only the git host goes through the proxy: the engine's gRPC on 127.0.0.1 must not (the
+      // component's @grpc/grpc-js reads https_proxy as well).
+      for (const name of ["NO_PROXY", "no_proxy"]) ws.setEnv(name, "127.0.0.1,localhost");
+      dir = example("yaml");
+      added = ws.pulumiIn(dir, "package", "add", `${git.repositoryUrl}/duplicate-storage@${TAG}`);
+    });
+    after(() => {
+      for (const name of ["SSL_CERT_FILE", "HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"]) {
+        ws.setEnv(name, "");
+      }
+      git?.stop();
+    });
+
+    it("clones the tag and installs the package, compiled, into the plugin cache", () => {
+      assert.equal(added.code, 0, added.stdout + added.stderr);
+      const plugins = path.join(ws.environment.PULUMI_HOME!, "plugins");
+      const installed = fs
+        .readdirSync(plugins)
+        .filter((d) => d.includes("snowplow-dedup.git") && !d.endsWith(".lock"));
+      assert.equal(installed.length, 1, fs.readdirSync(plugins).join(", "));
+      // The whole repository at the tag, as the CLI cloned it; its npm install ran prepare.
+      const library = path.join(plugins, installed[0]!, "duplicate-storage");
+      assert.ok(fs.existsSync(path.join(library, "bin", "index.js")), "bin/index.js was built");
+      assert.equal(
+        JSON.parse(fs.readFileSync(path.join(library, "package.json"), "utf8")).version,
+        "0.2.0",
+      );
+    });
+
+    it("takes the URL's owner for the package's namespace", () => {
+      // InstallPackage (cmd/pulumi/packages/packages.go) names the SDK's folder
+      // <namespace>-<name>: acme, from the URL, and snowplowdedup, from package.json.
+      assert.deepEqual(fs.readdirSync(path.join(dir, "sdks")), ["acme-snowplowdedup"]);
+    });
+
+    it("records the git URL and the tag in Pulumi.yaml", () => {
+      const project = parseYaml(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"));
+      // The CLI records the URL without its scheme, as it does for github.com URLs, with the tag.
+      assert.deepEqual(project.packages, {
+        snowplowdedup: "git.example.test/acme/snowplow-dedup.git/duplicate-storage@v0.2.0",
+      });
+    });
+
+    it("previews the component and its table from the cloned package", () => {
+      for (const args of [
+        ["stack", "init", "git"],
+        ["config", "set", "aws:region", "eu-west-1"],
+      ]) {
+        const r = ws.pulumiIn(dir, ...args);
+        assert.equal(r.code, 0, r.stderr);
+      }
+      const r = ws.pulumiIn(dir, "preview", "--json");
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const created = JSON.parse(r.stdout)
+        .steps.filter((s: any) => s.op === "create")
+        .map((s: any) => s.newState.type);
+      assert.ok(created.includes(TOKEN), created.join(", "));
+      assert.ok(created.includes("aws:dynamodb/table:Table"), created.join(", "));
     });
   });
 
