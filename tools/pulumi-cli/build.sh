@@ -22,6 +22,12 @@ cli_version="$(sed -n 's#^\(require\)\{0,1\}\s*github.com/pulumi/pulumi/pkg/v3 v
 locked() { node -p "require('$root/package-lock.json').packages['node_modules/$1'].version"; }
 sdk_version="$(locked @pulumi/pulumi)"
 aws_version="$(locked @pulumi/aws)"
+yaml_version="$(sed -n 's#^\s*github.com/pulumi/pulumi/pkg/v3 v\([^ ]*\).*#\1#p' "$here/pulumi-yaml/go.mod")"
+if [ "$yaml_version" != "$cli_version" ]; then
+  echo "build.sh: pulumi-yaml/go.mod requires github.com/pulumi/pulumi/pkg/v3 $yaml_version but" \
+    "go.mod pins the CLI at $cli_version; move both (CONTRIBUTING.md)" >&2
+  exit 1
+fi
 if [ "$cli_version" != "$sdk_version" ]; then
   echo "build.sh: go.mod pins the Pulumi CLI at $cli_version but package-lock.json pins" \
     "@pulumi/pulumi $sdk_version; move both to the same version" >&2
