@@ -28,6 +28,19 @@ function cliDir(): string {
   return dir;
 }
 
+/**
+ * Copies a file or folder of the repository into a workspace's project, as a checkout has it:
+ * without the library's build output, duplicate-storage/bin, which git ignores and which
+ * package.test.ts deletes and rebuilds in the repository while other test files run beside it.
+ */
+function copyFromRoot(file: string, project: string): void {
+  const build = path.join(ROOT, "duplicate-storage", "bin");
+  fs.cpSync(path.join(ROOT, file), path.join(project, file), {
+    recursive: true,
+    filter: (source) => source !== build,
+  });
+}
+
 /** The project files that `pulumi` needs, as a user's checkout has them. */
 const PROJECT_FILES = [
   "Pulumi.yaml",
@@ -63,9 +76,7 @@ export class Workspace {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-cli-"));
     this.project = path.join(this.dir, "project");
     fs.mkdirSync(this.project);
-    for (const f of [...PROJECT_FILES, ...extraFiles]) {
-      fs.cpSync(path.join(ROOT, f), path.join(this.project, f), { recursive: true });
-    }
+    for (const f of [...PROJECT_FILES, ...extraFiles]) copyFromRoot(f, this.project);
     // The root's packages, but the library from the workspace's own copy: the root's
     // node_modules/snowplowdedup links the root's library, which a release's program must not run.
     const modules = path.join(this.project, "node_modules");
@@ -214,9 +225,7 @@ export class Workspace {
   /** Puts this checkout's program back, after `useRelease`. */
   useCurrent(): void {
     this.removeProgram();
-    for (const f of PROJECT_FILES) {
-      fs.cpSync(path.join(ROOT, f), path.join(this.project, f), { recursive: true });
-    }
+    for (const f of PROJECT_FILES) copyFromRoot(f, this.project);
   }
 
   private removeProgram(): void {
