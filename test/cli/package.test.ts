@@ -19,7 +19,7 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { runProgram } from "../../commands/plan/recordingEngine";
 import { GitServer, serveThisRepository } from "./gitServer";
-import { ROOT, Workspace } from "./pulumiCli";
+import { goCompileFlags, ROOT, Workspace } from "./pulumiCli";
 
 const LIBRARY = path.join(ROOT, "duplicate-storage");
 const EXAMPLES = path.join(ROOT, "examples");
@@ -400,7 +400,10 @@ describe("the library as packages for programs in any language", function () {
         path.join(dir, "go.work"),
         `go 1.26.6\n\nuse (\n\t.\n\t${path.relative(dir, sdk)}\n)\n`,
       );
-      return spawnSync("go", ["build", "-o", path.join(dir, "pipeline"), "."], {
+      // The CLI's own compile flags: examples/go/go.mod requires the CLI's versions of the
+      // modules they share, so the SDK's packages come compiled from Go's build cache.
+      const args = ["build", ...goCompileFlags(), "-o", path.join(dir, "pipeline"), "."];
+      return spawnSync("go", args, {
         cwd: dir,
         env: { ...process.env, GOPROXY: "off", GOFLAGS: "" },
         encoding: "utf8",

@@ -29,6 +29,15 @@ function cliDir(): string {
 }
 
 /**
+ * The flags that build.sh compiled the CLI's Go packages with. A Go build that passes them too
+ * finds in Go's build cache every package it shares with the CLI at the same version.
+ */
+export function goCompileFlags(): string[] {
+  const file = path.join(cliDir(), "go-compile-flags");
+  return fs.readFileSync(file, "utf8").split("\n").filter(Boolean);
+}
+
+/**
  * Copies a file or folder of the repository into a workspace's project, as a checkout has it:
  * without the library's build output, duplicate-storage/bin, which git ignores and which
  * package.test.ts deletes and rebuilds in the repository while other test files run beside it.

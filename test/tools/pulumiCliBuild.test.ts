@@ -81,3 +81,26 @@ describe("tools/pulumi-cli/build.sh", () => {
     );
   });
 });
+
+/** The modules that a go.mod requires, directly or not, with their versions. */
+function requirements(goMod: string): Map<string, string> {
+  const text = fs.readFileSync(path.join(ROOT, goMod), "utf8");
+  const found = new Map<string, string>();
+  // `require path version` alone, or `path version` on its own line inside `require ( ... )`.
+  for (const m of text.matchAll(/^(?:require\s+|\t)(\S+)\s+(v\S+)/gm)) found.set(m[1]!, m[2]!);
+  return found;
+}
+
+describe("the Go example's modules", () => {
+  it("are the CLI's versions, so that the tier's Go build of the example shares the CLI's", () => {
+    const cli = requirements("tools/pulumi-cli/go.mod");
+    const example = requirements("examples/go/go.mod");
+    // A sample of what the example needs, so that a parse that found nothing cannot pass.
+    assert.equal(example.get("github.com/pulumi/pulumi/sdk/v3"), "v3.276.0");
+    assert.ok(example.has("google.golang.org/grpc"), [...example.keys()].join(", "));
+    const differing = [...example]
+      .filter(([module, version]) => cli.has(module) && cli.get(module) !== version)
+      .map(([module, version]) => `${module} ${version}, the CLI's ${cli.get(module)}`);
+    assert.deepEqual(differing, []);
+  });
+});
