@@ -263,8 +263,11 @@ class RecordingEngine {
   }
 }
 
-/** Where program runs keep Node's compile cache, unless `NODE_COMPILE_CACHE` names a place. */
-const COMPILE_CACHE = path.join(ROOT, "node_modules", ".cache", "node-compile");
+/**
+ * Where program runs, and the real-CLI tier's, keep Node's compile cache, unless
+ * `NODE_COMPILE_CACHE` names a place.
+ */
+export const COMPILE_CACHE = path.join(ROOT, "node_modules", ".cache", "node-compile");
 
 /**
  * Runs `index.ts` (or the program in `dir`) as the stack `stack`, with `config` mapping full keys

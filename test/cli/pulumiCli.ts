@@ -15,6 +15,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { COMPILE_CACHE } from "../../commands/plan/recordingEngine";
 import { ROOT } from "../../stack/files";
 
 export { ROOT };
@@ -122,6 +123,9 @@ export class Workspace {
       // from the packages that npm ci left in the user's cache, never from the registry.
       npm_config_offline: "true",
       npm_config_cache: process.env.npm_config_cache ?? path.join(os.homedir(), ".npm"),
+      // Every Node.js process that the CLI starts (the program, the component package, a policy
+      // pack) keeps the SDK's compiled code, as the recording engine's program runs do.
+      NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? COMPILE_CACHE,
       SNOWPLOW_DEDUP_STAND_IN_CLOUD: this.cloudFile,
       PATH: [
         path.join(cli, "bin"),
