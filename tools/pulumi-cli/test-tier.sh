@@ -36,4 +36,6 @@ bash tools/npm-ci-once.sh examples/typescript
 (cd examples/go && go mod download)
 PYTHON_SDK_VENV="$(bash tools/python-venv.sh tools/python-sdk/requirements.txt)"
 export PYTHON_SDK_VENV
-exec mocha --timeout 300000 'test/cli/**/*.test.ts'
+# Two test files at a time: each waits on the CLI, its plugins and Node.js processes one command
+# at a time, about one core's worth, and every workspace is a folder of its own.
+exec mocha --parallel --jobs 2 --timeout 300000 'test/cli/**/*.test.ts'
