@@ -7,6 +7,9 @@
 # package.json's allowScripts does not allow.
 set -euo pipefail
 cd "$1"
+# One install of a folder at a time: .ci/run starts these early, and the tier asks again.
+exec 9>"${TMPDIR:-/tmp}/snowplow-dedup-npm-ci-$(pwd | sha256sum | cut -c1-16).lock"
+flock 9
 if [[ -f node_modules/.package-lock.json ]] &&
   node -e '
     const key = (file) => {
