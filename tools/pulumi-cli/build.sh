@@ -51,8 +51,9 @@ flock 9
 # The flags that decide a package's compiled form are kept in the build, go-compile-flags, so that
 # test/cli/package.test.ts compiles the Go example with them and Go's build cache serves the
 # packages that the example shares with the CLI.
+# A caller may set `stamp` to the -X flags that stamp a version into the binary.
 compile_flags=(-trimpath "-gcflags=all=-l -dwarf=false")
-go_build() { go build "${compile_flags[@]}" "$@"; }
+go_build() { go build "${compile_flags[@]}" -ldflags "-s -w ${stamp:-}" "$@"; }
 
 if [ ! -x "$out/bin/pulumi" ]; then
   echo "build.sh: building the Pulumi CLI v$cli_version into $out (a few minutes the first time)" >&2
@@ -60,18 +61,15 @@ if [ ! -x "$out/bin/pulumi" ]; then
   rm -rf "$tmp"
   (
     cd "$here"
-    go_build -o "$tmp/bin/pulumi" \
-      -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$cli_version" \
-      github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-    go_build -o "$tmp/stand-ins/pulumi-language-nodejs" -ldflags "-s -w" \
-      ./stand-in-nodejs-language-host
-    go_build -o "$tmp/stand-ins/pulumi-resource-aws" \
-      -ldflags "-s -w -X main.version=$aws_version+stand-in" ./stand-in-aws-provider
-    go_build -o "$tmp/stand-ins/pulumi-language-python" -ldflags "-s -w" \
-      ./stand-in-codegen-language-host
+    stamp="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$cli_version" \
+      go_build -o "$tmp/bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+    go_build -o "$tmp/stand-ins/pulumi-language-nodejs" ./stand-in-nodejs-language-host
+    stamp="-X main.version=$aws_version+stand-in" \
+      go_build -o "$tmp/stand-ins/pulumi-resource-aws" ./stand-in-aws-provider
+    go_build -o "$tmp/stand-ins/pulumi-language-python" ./stand-in-codegen-language-host
     cp "$tmp/stand-ins/pulumi-language-python" "$tmp/stand-ins/pulumi-language-go"
     cd pulumi-yaml
-    go_build -o "$tmp/bin/pulumi-language-yaml" -ldflags "-s -w" \
+    go_build -o "$tmp/bin/pulumi-language-yaml" \
       github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
   ) >&2
   printf '%s\n' "${compile_flags[@]}" >"$tmp/go-compile-flags"
