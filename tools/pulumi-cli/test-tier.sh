@@ -27,14 +27,7 @@ if ! PULUMI_CLI_DIR="$(bash tools/pulumi-cli/build.sh)"; then
   exit 0
 fi
 export PULUMI_CLI_DIR
-# What the tests install from the registries, so that they themselves need no network: the
-# policy pack that test/cli/awsguard.test.ts runs and the TypeScript example's dependencies, each
-# from its own lock file; the Go example's modules; and pulumi and mypy from PyPI, in a cached
-# virtual environment, for the Python example (all once, then cached).
-bash tools/npm-ci-once.sh tools/awsguard
-bash tools/npm-ci-once.sh examples/typescript
-(cd examples/go && go mod download)
-PYTHON_SDK_VENV="$(bash tools/python-venv.sh tools/python-sdk/requirements.txt)"
+PYTHON_SDK_VENV="$(bash tools/pulumi-cli/install-tier.sh)"
 export PYTHON_SDK_VENV
 # Two test files at a time: each waits on the CLI, its plugins and Node.js processes one command
 # at a time, about one core's worth, and every workspace is a folder of its own.
