@@ -35,8 +35,11 @@ export interface RunOptions {
   readonly region?: string;
 }
 
-/** What a run gives besides `Run`: the component itself, for its `resources()`. */
-export type ComponentRun = Run & { readonly component: unknown };
+/**
+ * What a run gives besides `Run`: the component itself, for its `resources()`, and what it threw
+ * when it refused its arguments.
+ */
+export type ComponentRun = Run & { readonly component: unknown; readonly refusal?: unknown };
 
 const runs = new Map<string, Promise<ComponentRun>>();
 let queue: Promise<unknown> = Promise.resolve();
@@ -194,6 +197,7 @@ function failed(
   const ofType = (type: string) => resources.filter((r) => r.type === type);
   return {
     component: undefined,
+    refusal: e,
     resources,
     outputs: {},
     logs,
