@@ -15,13 +15,15 @@ if (process.argv.includes("--cold")) {
 }
 
 // The first two are `npm test`, the fast loop that issue #27 bounds at 20 s: `test:static` runs
-// the type check and lint side by side. The rest are `npm run test:tiers`: the unit tests again
-// under c8 for the coverage thresholds, and the tiers that need outside tools (moto and
-// parliament from PyPI, the CLI built with Go), timed and reported apart.
+// the type check and lint side by side. The rest are `npm run test:tiers`: the tests that run
+// whole programs for seconds each (`*.slow.test.ts`), the unit tests again under c8 for the
+// coverage thresholds, and the tiers that need outside tools (moto and parliament from PyPI, the
+// CLI built with Go), timed and reported apart.
 const FAST = 2;
 const stages = [
   "test:static",
   "test:unit",
+  "test:slow",
   "test:coverage",
   "test:verify",
   "test:lint-policies",

@@ -2,7 +2,7 @@
  * A TypeScript program of another team's, which uses the library as a package: it imports
  * `DuplicateStorage` by the package's name, gives it a role of its own, and takes the table, the
  * policy and the attachment. It runs under Pulumi's unit-test mocks and prints what it got as
- * JSON; `../package.test.ts` runs it from a folder of its own.
+ * JSON; `../package.slow.test.ts` runs it from a folder of its own.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
