@@ -72,7 +72,7 @@ describe("the README, run with the real Pulumi CLI", function () {
   this.timeout(300_000);
 
   it("gets a new user from nothing to a created dev stack with the first-run steps", () => {
-    const ws = new Workspace(["Pulumi.dev.yaml", "commands", "tools", "plans"], {
+    const ws = new Workspace(["Pulumi.dev.yaml", "commands", "plans"], {
       backend: "login",
     });
     try {
