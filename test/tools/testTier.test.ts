@@ -82,3 +82,82 @@ describe("the platform", () => {
     assert.ok(Number(process.versions.node.split(".")[0]) >= 22, process.version);
   });
 });
+
+/** The words of a command line, with quoted words unquoted, as a shell splits them. */
+function words(line: string): string[] {
+  return [...line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+}
+
+/** The test files that a `mocha ...` command line runs, found by mocha's own file lookup. */
+function mochaFiles(line: string): string[] {
+  const args = words(line.slice(line.indexOf("mocha ")));
+  const spec: string[] = [];
+  const ignore: string[] = [];
+  for (let i = 1; i < args.length; i++) {
+    if (args[i] === "--ignore") ignore.push(args[++i]);
+    else if (args[i] === "--jobs" || args[i] === "--timeout") i++;
+    else if (!args[i].startsWith("--")) spec.push(args[i]);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const collect = require("mocha/lib/cli/collect-files");
+  const cwd = process.cwd();
+  process.chdir(ROOT);
+  try {
+    const { files } = collect({ ignore, extension: ["ts"], file: [], spec, recursive: false });
+    return files.map((f: string) => path.relative(ROOT, f));
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+describe("the test stages", () => {
+  const scripts: Record<string, string> = JSON.parse(
+    fs.readFileSync(path.join(ROOT, "package.json"), "utf8"),
+  ).scripts;
+  /** The `exec mocha` line of a tier's script. */
+  const tierLine = (script: string) =>
+    fs
+      .readFileSync(path.join(ROOT, script), "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("exec mocha "))!;
+
+  it("run every test file once, in npm test or in npm run test:tiers", () => {
+    const stages: Record<string, string[]> = {
+      "test:unit": mochaFiles(scripts["test:unit"]),
+      "test:slow": mochaFiles(scripts["test:slow"]),
+      "test:verify": mochaFiles(tierLine("tools/moto/test-tier.sh")),
+      "test:lint-policies": mochaFiles(tierLine("tools/parliament/test-tier.sh")),
+      "test:cli": mochaFiles(tierLine("tools/pulumi-cli/test-tier.sh")),
+    };
+    const all = fs
+      .readdirSync(path.join(ROOT, "test"), { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".test.ts"))
+      .map((f) => path.join("test", f));
+    for (const file of all) {
+      const runIn = Object.keys(stages).filter((s) => stages[s].includes(file));
+      assert.equal(runIn.length, 1, `${file} runs in ${runIn.join(", ") || "no stage"}`);
+    }
+    assert.ok(stages["test:slow"].includes(path.join("test", "program.slow.test.ts")));
+  });
+
+  it("are what npm test and npm run test:tiers run", () => {
+    assert.deepEqual(words(scripts.test), [
+      "npm",
+      "run",
+      "test:static",
+      "&&",
+      "npm",
+      "run",
+      "test:unit",
+    ]);
+    const tiers = words(scripts["test:tiers"]).filter((w) => w.startsWith("test:"));
+    assert.deepEqual(tiers.sort(), [
+      "test:cli",
+      "test:coverage",
+      "test:lint-policies",
+      "test:slow",
+      "test:verify",
+    ]);
+    assert.equal(scripts["test:coverage"], "c8 npm run -s test:unit");
+  });
+});
