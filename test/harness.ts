@@ -22,9 +22,26 @@ export { ROOT, committedStacks, loadStackConfig } from "../stack/files";
 
 /**
  * A line with a type error, which `npm run typecheck` reports (test/typecheck.test.ts) and the
- * Pulumi runtime lets pass (test/program.test.ts).
+ * Pulumi runtime lets pass (test/program.slow.test.ts).
  */
 export const DELIBERATE_TYPE_ERROR = 'const capacity: number = "100" as string;\nvoid capacity;\n';
+
+/**
+ * The component's outputs, sorted by name: what a program registers and what schema inference
+ * shows, the README's values to hand the shredder among them.
+ */
+export const COMPONENT_OUTPUTS = [
+  "capacityPlan",
+  "duplicateStorageConfig",
+  "duplicateStorageConfigBase64",
+  "estimatedMonthlyCostUsd",
+  "policyArn",
+  "policyName",
+  "requiredWriteCapacity",
+  "shredderUserName",
+  "tableArn",
+  "tableName",
+];
 
 /** The user's documents, relative to the root: the README and the guides in docs/. */
 export const USER_DOCUMENTS = [
