@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { parse } from "shell-quote";
 import { ROOT } from "../harness";
 
 const TOOLS = [
@@ -83,27 +84,32 @@ describe("the platform", () => {
   });
 });
 
-/** The words of a command line, with quoted words unquoted, as a shell splits them. */
+/** The words of a command line as a shell splits them, with an operator such as `&&` as its text. */
 function words(line: string): string[] {
-  return [...line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+  return parse(line).map((w) => (typeof w === "string" ? w : "op" in w ? w.op : String(w)));
 }
 
-/** The test files that a `mocha ...` command line runs, found by mocha's own file lookup. */
+/**
+ * The test files that a `mocha ...` command line runs: mocha's own option parser (which reads
+ * `.mocharc.json` too) and its own file lookup, from the root.
+ */
 function mochaFiles(line: string): string[] {
-  const args = words(line.slice(line.indexOf("mocha ")));
-  const spec: string[] = [];
-  const ignore: string[] = [];
-  for (let i = 1; i < args.length; i++) {
-    if (args[i] === "--ignore") ignore.push(args[++i]);
-    else if (args[i] === "--jobs" || args[i] === "--timeout") i++;
-    else if (!args[i].startsWith("--")) spec.push(args[i]);
-  }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const argv = words(line);
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { loadOptions } = require("mocha/lib/cli/options");
   const collect = require("mocha/lib/cli/collect-files");
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const cwd = process.cwd();
   process.chdir(ROOT);
   try {
-    const { files } = collect({ ignore, extension: ["ts"], file: [], spec, recursive: false });
+    const options = loadOptions(argv.slice(argv.indexOf("mocha") + 1));
+    const { files } = collect({
+      ignore: options.ignore ?? [],
+      extension: options.extension,
+      file: options.file ?? [],
+      spec: options._,
+      recursive: false,
+    });
     return files.map((f: string) => path.relative(ROOT, f));
   } finally {
     process.chdir(cwd);
